@@ -1,0 +1,302 @@
+// Public to the rest of src (through thoughtspot/index.ts): the adapter's call surface. Every call names the Org it
+// runs in, because ThoughtSpot scopes every v2 call to the Org of its bearer token (CONTRACT.md §3); the adapter
+// keeps one token per Org and mints it on demand.
+
+import type {
+  AccountStatus,
+  AccountType,
+  GroupRecord,
+  GroupType,
+  ImportResult,
+  OrgRecord,
+  RoleRecord,
+  SystemInfoRecord,
+  TokenRecord,
+  UserRecord,
+  Visibility,
+} from './records.js';
+
+/** The Org a call runs in. `orgId` 0 is the Primary Org. */
+export interface OrgScope {
+  readonly orgId: number;
+}
+
+/** Offset paging as ThoughtSpot does it (`record_offset`, `record_size`). `size` -1 means "everything". */
+export interface PageRequest {
+  readonly offset: number;
+  readonly size: number;
+}
+
+export type SortField = 'NAME' | 'DISPLAY_NAME' | 'AUTHOR' | 'CREATED' | 'MODIFIED';
+export type SortOrder = 'ASC' | 'DESC';
+export interface SortOptions {
+  readonly field: SortField;
+  readonly order: SortOrder;
+}
+
+/** `users/search` filters. Array filters are OR-ed inside, separate filters AND-ed (CONTRACT.md §5). */
+export interface UserSearch {
+  /** GUID or username: at most one row. */
+  readonly identifier?: string;
+  readonly displayName?: string;
+  /** Case-insensitive, `%` is the wildcard. */
+  readonly namePattern?: string;
+  readonly email?: string;
+  readonly visibility?: Visibility;
+  readonly accountType?: AccountType;
+  readonly accountStatus?: AccountStatus;
+  readonly groupIdentifiers?: readonly string[];
+  readonly roleIdentifiers?: readonly string[];
+  readonly orgIdentifiers?: readonly string[];
+  /** Effective privileges. */
+  readonly privileges?: readonly string[];
+  readonly sort?: SortOptions;
+}
+
+/** `groups/search` filters. */
+export interface GroupSearch {
+  readonly identifier?: string;
+  readonly displayName?: string;
+  readonly namePattern?: string;
+  readonly description?: string;
+  readonly type?: GroupType;
+  readonly visibility?: Visibility;
+  /** Groups containing any of these users (direct members). */
+  readonly userIdentifiers?: readonly string[];
+  /** Groups having any of these as direct sub-groups. */
+  readonly subGroupIdentifiers?: readonly string[];
+  readonly roleIdentifiers?: readonly string[];
+  readonly orgIdentifiers?: readonly string[];
+  readonly privileges?: readonly string[];
+  readonly sort?: SortOptions;
+  /** Fill `users` (default true upstream). */
+  readonly includeUsers?: boolean;
+  /** Fill `subGroups` (default true upstream). */
+  readonly includeSubGroups?: boolean;
+}
+
+/** `orgs/search` filters (not paginated upstream). */
+export interface OrgSearch {
+  readonly identifier?: string;
+  readonly description?: string;
+  readonly visibility?: 'SHOW' | 'HIDDEN';
+  readonly status?: 'ACTIVE' | 'IN_ACTIVE';
+  /** Orgs any of these users belong to. */
+  readonly userIdentifiers?: readonly string[];
+}
+
+/** `roles/search` filters (not paginated upstream). */
+export interface RoleSearch {
+  readonly roleIdentifiers?: readonly string[];
+  readonly orgIdentifiers?: readonly string[];
+  /** Roles assigned to any of these groups. */
+  readonly groupIdentifiers?: readonly string[];
+  readonly privileges?: readonly string[];
+}
+
+/** How list fields of an update combine with the current lists (CONTRACT.md §8.1). */
+export type ListOperation = 'ADD' | 'REMOVE' | 'REPLACE';
+
+export interface UserCreate {
+  readonly name: string;
+  readonly displayName: string;
+  readonly email: string;
+  readonly password?: string;
+  readonly accountType?: AccountType;
+  readonly accountStatus?: AccountStatus;
+  readonly visibility?: Visibility;
+  readonly orgIdentifiers?: readonly string[];
+  readonly groupIdentifiers?: readonly string[];
+  readonly notifyOnShare?: boolean;
+  readonly showOnboardingExperience?: boolean;
+  readonly onboardingExperienceCompleted?: boolean;
+  readonly preferredLocale?: string;
+  readonly triggerWelcomeEmail?: boolean;
+  readonly triggerActivationEmail?: boolean;
+}
+
+export interface UserUpdate {
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly email?: string;
+  readonly visibility?: Visibility;
+  readonly accountStatus?: AccountStatus;
+  readonly accountType?: AccountType;
+  readonly groupIdentifiers?: readonly string[];
+  readonly orgIdentifiers?: readonly string[];
+  readonly notifyOnShare?: boolean;
+  readonly showOnboardingExperience?: boolean;
+  readonly onboardingExperienceCompleted?: boolean;
+  readonly preferredLocale?: string;
+  /** Required whenever a list field is present: the adapter never relies on the per-endpoint default. */
+  readonly operation?: ListOperation;
+}
+
+export interface GroupCreate {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly type?: GroupType;
+  readonly visibility?: Visibility;
+  readonly privileges?: readonly string[];
+  readonly subGroupIdentifiers?: readonly string[];
+  readonly userIdentifiers?: readonly string[];
+  readonly roleIdentifiers?: readonly string[];
+  readonly defaultLiveboardIdentifiers?: readonly string[];
+}
+
+export interface GroupUpdate {
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly type?: GroupType;
+  readonly visibility?: Visibility;
+  readonly privileges?: readonly string[];
+  readonly subGroupIdentifiers?: readonly string[];
+  readonly userIdentifiers?: readonly string[];
+  readonly roleIdentifiers?: readonly string[];
+  readonly defaultLiveboardIdentifiers?: readonly string[];
+  readonly operation?: ListOperation;
+}
+
+export interface OrgCreate {
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface OrgUpdate {
+  readonly name?: string;
+  readonly description?: string;
+  readonly userIdentifiers?: readonly string[];
+  readonly groupIdentifiers?: readonly string[];
+  readonly operation?: ListOperation;
+}
+
+export interface RoleCreate {
+  readonly name: string;
+  readonly description?: string;
+  readonly privileges?: readonly string[];
+  readonly readOnly?: boolean;
+}
+
+export interface RoleUpdate {
+  /** ThoughtSpot requires the name on every role update, even when it does not change. */
+  readonly name: string;
+  readonly description?: string;
+  readonly privileges?: readonly string[];
+}
+
+/** One row of `users/import`. */
+export interface UserImportRow {
+  readonly identifier: string;
+  readonly displayName: string;
+  readonly password?: string;
+  readonly email?: string;
+  readonly accountType?: AccountType;
+  readonly accountStatus?: AccountStatus;
+  readonly visibility?: Visibility;
+  readonly orgIdentifiers?: readonly string[];
+  readonly groupIdentifiers?: readonly string[];
+}
+
+export interface UserImport {
+  readonly users: readonly UserImportRow[];
+  readonly defaultPassword?: string;
+  /** Upstream defaults to true; the adapter always sends it explicitly. */
+  readonly dryRun: boolean;
+  readonly deleteUnspecifiedUsers?: boolean;
+}
+
+/** One row of `groups/import`. */
+export interface GroupImportRow {
+  readonly identifier: string;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly type?: GroupType;
+  readonly visibility?: Visibility;
+  readonly privileges?: readonly string[];
+  readonly subGroupIdentifiers?: readonly string[];
+  readonly userIdentifiers?: readonly string[];
+}
+
+export interface GroupImport {
+  readonly groups: readonly GroupImportRow[];
+  readonly dryRun: boolean;
+  readonly deleteUnspecifiedGroups?: boolean;
+}
+
+/** `auth/token/full` on behalf of an end user (embedded sessions, JIT provisioning). Needs trusted authentication. */
+export interface UserTokenRequest {
+  readonly username: string;
+  readonly orgId: number;
+  readonly validitySeconds?: number;
+  readonly autoCreate?: boolean;
+  readonly displayName?: string;
+  readonly email?: string;
+  readonly groupIdentifiers?: readonly string[];
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call (and its retries). */
+  readonly signal?: AbortSignal;
+  /** Overall deadline for this call including retries, in ms; defaults to the client's. */
+  readonly deadlineMs?: number;
+}
+
+/**
+ * The adapter. One per ThoughtSpot cluster; safe to share between requests (it holds the connection pool, the
+ * token cache, the rate limiter and the circuit breaker). Reads are retried; writes never are.
+ */
+export interface ThoughtSpotClient {
+  searchUsers(scope: OrgScope, query: UserSearch, page: PageRequest, options?: CallOptions): Promise<UserRecord[]>;
+  /** Every matching user, page by page; stops on a short page. */
+  iterateUsers(scope: OrgScope, query: UserSearch, pageSize?: number, options?: CallOptions): AsyncIterable<UserRecord>;
+  createUser(scope: OrgScope, input: UserCreate, options?: CallOptions): Promise<UserRecord>;
+  updateUser(scope: OrgScope, identifier: string, input: UserUpdate, options?: CallOptions): Promise<void>;
+  deleteUser(scope: OrgScope, identifier: string, options?: CallOptions): Promise<void>;
+  /** Returns the activation link. */
+  deactivateUser(scope: OrgScope, identifier: string, baseUrl: string, options?: CallOptions): Promise<string>;
+  activateUser(
+    scope: OrgScope,
+    input: { identifier: string; authToken: string; password: string },
+    options?: CallOptions,
+  ): Promise<UserRecord>;
+  importUsers(scope: OrgScope, input: UserImport, options?: CallOptions): Promise<ImportResult>;
+  /** Without identifiers ThoughtSpot logs out every user: the adapter requires a non-empty list. */
+  forceLogoutUsers(scope: OrgScope, identifiers: readonly string[], options?: CallOptions): Promise<void>;
+  resetUserPassword(scope: OrgScope, identifier: string, newPassword: string, options?: CallOptions): Promise<void>;
+  changeUserPassword(
+    scope: OrgScope,
+    input: { identifier: string; currentPassword: string; newPassword: string },
+    options?: CallOptions,
+  ): Promise<void>;
+
+  searchGroups(scope: OrgScope, query: GroupSearch, page: PageRequest, options?: CallOptions): Promise<GroupRecord[]>;
+  iterateGroups(scope: OrgScope, query: GroupSearch, pageSize?: number, options?: CallOptions): AsyncIterable<GroupRecord>;
+  createGroup(scope: OrgScope, input: GroupCreate, options?: CallOptions): Promise<GroupRecord>;
+  updateGroup(scope: OrgScope, identifier: string, input: GroupUpdate, options?: CallOptions): Promise<void>;
+  deleteGroup(scope: OrgScope, identifier: string, options?: CallOptions): Promise<void>;
+  importGroups(scope: OrgScope, input: GroupImport, options?: CallOptions): Promise<ImportResult>;
+
+  searchOrgs(scope: OrgScope, query: OrgSearch, options?: CallOptions): Promise<OrgRecord[]>;
+  createOrg(scope: OrgScope, input: OrgCreate, options?: CallOptions): Promise<OrgRecord>;
+  updateOrg(scope: OrgScope, identifier: string, input: OrgUpdate, options?: CallOptions): Promise<void>;
+  deleteOrg(scope: OrgScope, identifier: string, options?: CallOptions): Promise<void>;
+
+  searchRoles(scope: OrgScope, query: RoleSearch, options?: CallOptions): Promise<RoleRecord[]>;
+  createRole(scope: OrgScope, input: RoleCreate, options?: CallOptions): Promise<RoleRecord>;
+  updateRole(scope: OrgScope, identifier: string, input: RoleUpdate, options?: CallOptions): Promise<RoleRecord>;
+  deleteRole(scope: OrgScope, identifier: string, options?: CallOptions): Promise<void>;
+
+  /** The service account as ThoughtSpot sees it in this Org (`GET /auth/session/user`): the cheapest health probe. */
+  getCurrentUser(scope: OrgScope, options?: CallOptions): Promise<UserRecord>;
+  getSystemInfo(scope: OrgScope, options?: CallOptions): Promise<SystemInfoRecord>;
+  /** Mint a token for an end user (trusted authentication); used for embedded sessions and JIT provisioning. */
+  mintUserToken(input: UserTokenRequest, options?: CallOptions): Promise<TokenRecord>;
+  /** Revoke a token minted by `mintUserToken`. */
+  revokeToken(scope: OrgScope, token: string, options?: CallOptions): Promise<void>;
+
+  /** Drop cached tokens, close the pool. */
+  close(): Promise<void>;
+}
