@@ -138,7 +138,27 @@ export interface HandlerContext<State = unknown> {
   readonly baseUrl: string;
 }
 
-/** A handler's answer. 204 answers have no body. */
-export type HandlerResult = { readonly status: 200; readonly body: unknown } | { readonly status: 204 };
+/** A handler's answer. 204 answers have no body. `headers` is for the rare extra header (Set-Cookie on login). */
+export type HandlerResult =
+  | { readonly status: 200; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly status: 204; readonly headers?: Readonly<Record<string, string>> };
 
 export type Handler<State = unknown> = (ctx: HandlerContext<State>) => HandlerResult | Promise<HandlerResult>;
+
+/** What the shell found on a request to authenticate it with: a bearer token and/or a `JSESSIONID` cookie. */
+export interface Credentials {
+  readonly bearer?: string;
+  readonly sessionId?: string;
+}
+
+/** Which seed to load. `demo`: a believable embedded-analytics customer base; `minimal`: only the well-known
+ * principals of a fresh cluster; `large`: a generated directory of `users` users for benchmarks. */
+export type SeedSpec = 'demo' | 'minimal' | { readonly large: { readonly users: number } };
+
+/** The part of the domain state the shell relies on. The domain's `createState` returns a richer object. */
+export interface DomainState {
+  /** The caller behind these credentials, or null when they are missing, malformed, expired or revoked. */
+  authenticate(credentials: Credentials): Principal | null;
+  /** The seeded cluster administrator: what the CLI prints and what tests log in with. */
+  readonly adminCredentials: { readonly username: string; readonly password: string };
+}

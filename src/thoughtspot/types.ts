@@ -16,6 +16,60 @@ import type {
   Visibility,
 } from './records.js';
 
+/** Structured logger the adapter writes to. Fields never contain credentials or tokens (the adapter redacts). */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One upstream HTTP attempt, reported after it settles (for request logs and upstream-call metrics). */
+export interface UpstreamCallEvent {
+  /** Contract endpoint id, e.g. `POST /api/rest/2.0/users/search` (path parameters left as templates). */
+  readonly endpoint: string;
+  readonly orgId: number | null;
+  /** HTTP status, or null when no response arrived (network error, timeout). */
+  readonly status: number | null;
+  readonly durationMs: number;
+  /** 1 for the first attempt, 2 for the first retry… */
+  readonly attempt: number;
+  /** The adapter error code when the attempt failed (`TS_ERR_*`). */
+  readonly errorCode: string | null;
+}
+
+/** Service credentials: trusted authentication (secret key) or a password. Never both (CONTRACT.md §2.1). */
+export type ServiceCredentials =
+  | { readonly username: string; readonly secretKey: string }
+  | { readonly username: string; readonly password: string };
+
+/** Options of `createThoughtSpotClient`. Everything but `baseUrl` and `credentials` has a production default. */
+export interface ThoughtSpotClientOptions {
+  /** Cluster URL, e.g. `https://acme.thoughtspot.cloud` (no trailing `/api/rest/2.0`). */
+  readonly baseUrl: string;
+  readonly credentials: ServiceCredentials;
+  /** Injected transport (an undici Dispatcher); default: a keep-alive Pool for `baseUrl`. Never the global one. */
+  readonly dispatcher?: import('undici').Dispatcher;
+  readonly timeouts?: {
+    readonly connectMs?: number;
+    readonly headersMs?: number;
+    readonly bodyMs?: number;
+    /** Overall deadline of one call including retries and waits. */
+    readonly deadlineMs?: number;
+  };
+  readonly retry?: { readonly maxRetries?: number; readonly minDelayMs?: number; readonly maxDelayMs?: number };
+  /** Client-side token bucket; `false` disables it. */
+  readonly rateLimit?: { readonly requestsPerSecond?: number; readonly burst?: number } | false;
+  readonly breaker?: { readonly failureThreshold?: number; readonly cooldownMs?: number };
+  /** Validity requested for service tokens (seconds). */
+  readonly tokenValiditySeconds?: number;
+  readonly logger?: Logger;
+  readonly onUpstreamCall?: (event: UpstreamCallEvent) => void;
+  /** Injected clock (ms since epoch) for token expiry and the breaker. */
+  readonly now?: () => number;
+  readonly userAgent?: string;
+}
+
 /** The Org a call runs in. `orgId` 0 is the Primary Org. */
 export interface OrgScope {
   readonly orgId: number;
