@@ -1,0 +1,94 @@
+// Internal to src/emulator: typed access to contract.json, the machine-readable digest of ThoughtSpot's REST v2
+// OpenAPI document (CONTRACT.md). The router and the request validator are generated from it, so the emulator
+// serves exactly the endpoints, methods and request fields the vendor documents.
+
+import { readFileSync } from 'node:fs';
+
+/** One node of a request-body schema as contract.json writes it (a flattened OpenAPI schema). */
+export interface SchemaNode {
+  readonly type?: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
+  readonly format?: string;
+  readonly enum?: readonly string[];
+  readonly nullable?: boolean;
+  readonly required?: boolean;
+  readonly default?: unknown;
+  readonly items?: SchemaNode;
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  /** The value must match one of these (used for `(string | boolean | number)[]` filter values). */
+  readonly any_of?: readonly SchemaNode[];
+  /** Name of the OpenAPI component the node came from. */
+  readonly ref?: string;
+  /** false when the generator did not expand a recursive component: any object is accepted there. */
+  readonly resolved?: boolean;
+}
+
+/** One in-scope endpoint of the contract. */
+export interface ContractEndpoint {
+  /** `METHOD /api/rest/2.0/path/{param}`: the key of the handler table, the call log and fault routes. */
+  readonly id: string;
+  readonly method: 'GET' | 'POST';
+  /** Path template, e.g. `/api/rest/2.0/users/{user_identifier}/update`. */
+  readonly path: string;
+  readonly operation_id: string;
+  /** `['none']` for the token-minting endpoints, `['bearerAuth']` otherwise. */
+  readonly auth: readonly string[];
+  readonly path_params: readonly { readonly name: string; readonly type: string; readonly required: boolean }[];
+  /** null for endpoints without a body (GETs, deletes, logout). */
+  readonly request_body: {
+    readonly required: boolean;
+    readonly content_type: string;
+    readonly schema: SchemaNode;
+  } | null;
+  readonly success: { readonly status: number };
+}
+
+interface ContractFile {
+  readonly base_path: string;
+  readonly endpoints: readonly ContractEndpoint[];
+}
+
+// Read once at module load rather than imported as a JSON module: the file is 200 kB and TypeScript would infer a
+// literal type for all of it. `src/tsconfig.build.json` copies it next to the compiled module, so the relative
+// URL resolves both under tsx and from dist/.
+const contractFile = JSON.parse(
+  readFileSync(new URL('./contract.json', import.meta.url), 'utf8'),
+) as ContractFile;
+
+/** `/api/rest/2.0`. */
+export const BASE_PATH: string = contractFile.base_path;
+
+/** Every in-scope endpoint, in contract order. */
+export const ENDPOINTS: readonly ContractEndpoint[] = contractFile.endpoints;
+
+/** Endpoints by id. */
+export const ENDPOINTS_BY_ID: ReadonlyMap<string, ContractEndpoint> = new Map(ENDPOINTS.map((e) => [e.id, e]));
+
+/**
+ * Whether the endpoint is a login that needs no prior authentication. The contract marks the three token
+ * endpoints `auth: none`; `auth/session/login` keeps the global bearer requirement in the spec, but it is itself a
+ * login (CONTRACT.md §14.7), so it is treated the same way.
+ */
+export function isLoginEndpoint(endpoint: ContractEndpoint): boolean {
+  return endpoint.auth.includes('none') || endpoint.operation_id === 'login';
+}
+
+/**
+ * Turns a route as users write it into an endpoint id: `*` stays `*`; `POST /users/search` gains the base path;
+ * an id is returned as is. Throws a TypeError naming the route when it matches no endpoint.
+ */
+export function normalizeRoute(route: string): string {
+  if (route === '*') return route;
+  const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(route);
+  if (match) {
+    const method = match[1]!.toUpperCase();
+    let path = match[2]!;
+    if (!path.startsWith(BASE_PATH + '/')) path = BASE_PATH + (path.startsWith('/') ? '' : '/') + path;
+    const id = `${method} ${path}`;
+    if (ENDPOINTS_BY_ID.has(id)) return id;
+  }
+  throw new TypeError(
+    `Unknown route ${JSON.stringify(route)}: expected "*" or an endpoint of contract.json written as ` +
+      `"METHOD /path" with the path template, e.g. "POST ${BASE_PATH}/users/search" or ` +
+      `"POST /users/{user_identifier}/update".`,
+  );
+}

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import type { Api} from './support/client.js';
+import { names, rows } from './support/client.js';
+import { startDomainEmulator } from './support/demo.js';
+
+let em: Emulator;
+let api: Api;
+let admin: string;
+
+beforeAll(async () => {
+  ({ em, api } = await startDomainEmulator({ seed: 'minimal' }));
+});
+afterAll(() => em.close());
+beforeEach(async () => {
+  admin = await api.login('tsadmin', 'admin');
+  // A three-level hierarchy: Division ⊃ Department ⊃ Team, each level with its own privilege and role.
+  const post = async (path: string, body: unknown): Promise<void> => {
+    const result = await api.post(path, body, admin);
+    if (result.status >= 300) throw new Error(`${path} failed: ${result.text}`);
+  };
+  await post('/roles/create', { name: 'Division Role', privileges: ['JOBSCHEDULING'] });
+  await post('/roles/create', { name: 'Department Role', privileges: ['DATAMANAGEMENT'] });
+  await post('/roles/create', { name: 'Team Role', privileges: ['CAN_USE_SPOTTER'] });
+  await post('/groups/create', { name: 'Team', display_name: 'Team', privileges: ['DATADOWNLOADING'], role_identifiers: ['Team Role'] });
+  await post('/groups/create', {
+    name: 'Department',
+    display_name: 'Department',
+    privileges: ['SHAREWITHALL'],
+    role_identifiers: ['Department Role'],
+    sub_group_identifiers: ['Team'],
+  });
+  await post('/groups/create', {
+    name: 'Division',
+    display_name: 'Division',
+    privileges: ['USERDATAUPLOADING'],
+    role_identifiers: ['Division Role'],
+    sub_group_identifiers: ['Department'],
+  });
+  await post('/users/create', { name: 'tina', display_name: 'Tina', email: 'tina@example.com', password: 'pw', group_identifiers: ['Team'] });
+  await post('/users/create', { name: 'dora', display_name: 'Dora', email: 'dora@example.com', password: 'pw', group_identifiers: ['Department'] });
+});
+afterEach(() => {
+  em.resetState();
+  em.reset();
+});
+
+async function user(name: string): Promise<Record<string, unknown>> {
+  const found = rows(await api.post('/users/search', { user_identifier: name }, admin))[0];
+  if (found === undefined) throw new Error(`No user ${name}`);
+  return found;
+}
+
+describe('membership engine', () => {
+  it('lets privileges and roles of every ancestor flow down to members of the deepest sub-group', async () => {
+    const tina = await user('tina');
+    expect(tina['privileges']).toEqual([
+      'AUTHORING',
+      'CAN_USE_SPOTTER',
+      'DATADOWNLOADING',
+      'DATAMANAGEMENT',
+      'JOBSCHEDULING',
+      'SHAREWITHALL',
+      'USERDATAUPLOADING',
+    ]);
+    const dora = await user('dora');
+    expect(dora['privileges']).toEqual(['AUTHORING', 'DATAMANAGEMENT', 'JOBSCHEDULING', 'SHAREWITHALL', 'USERDATAUPLOADING']);
+  });
+
+  it('lists direct groups in user_groups and the whole closure, direct included, in user_inherited_groups (Q10)', async () => {
+    const tina = await user('tina');
+    expect(names(tina['user_groups'])).toEqual(['Team']);
+    expect(names(tina['user_inherited_groups'])).toEqual(['Department', 'Division', 'Team']);
+  });
+
+  it('lists the implicit All group only when listAllGroup is on', async () => {
+    em.setFidelity({ listAllGroup: true });
+    const tina = await user('tina');
+    expect(names(tina['user_groups'])).toEqual(['All', 'Team']);
+    expect(names(tina['user_inherited_groups'])).toEqual(['All', 'Department', 'Division', 'Team']);
+  });
+
+  it('filters users/search on effective privileges and on roles reached through the hierarchy', async () => {
+    // tsadmin holds JOBSCHEDULING through Administrator; dora and tina only through Division's role.
+    const byPrivilege = rows(await api.post('/users/search', { privileges: ['JOBSCHEDULING'] }, admin));
+    expect(names(byPrivilege)).toEqual(['dora', 'tina', 'tsadmin']);
+    const deepest = rows(await api.post('/users/search', { privileges: ['CAN_USE_SPOTTER', 'DEVELOPER'] }, admin));
+    expect(names(deepest)).toEqual(['tina']);
+    const byRole = rows(await api.post('/users/search', { role_identifiers: ['Team Role'] }, admin));
+    expect(names(byRole)).toEqual(['tina']);
+    const byDirectGroup = rows(await api.post('/users/search', { group_identifiers: ['Department'] }, admin));
+    expect(names(byDirectGroup)).toEqual(['dora']);
+  });
+
+  it('recomputes privileges after the hierarchy changes', async () => {
+    await api.post('/groups/Department/update', { sub_group_identifiers: ['Team'], operation: 'REMOVE' }, admin);
+    expect((await user('tina'))['privileges']).toEqual(['AUTHORING', 'CAN_USE_SPOTTER', 'DATADOWNLOADING']);
+    await api.post('/groups/Division/update', { privileges: ['DEVELOPER'] }, admin);
+    expect((await user('dora'))['privileges']).toContain('DEVELOPER');
+    expect((await user('dora'))['privileges']).not.toContain('USERDATAUPLOADING');
+  });
+
+  it('refuses a sub-group edge that would close a cycle three levels up', async () => {
+    const result = await api.post('/groups/Team/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, admin);
+    expect(result.status).toBe(400);
+    expect(em.state.findGroup('Team')?.subGroupIds.size).toBe(0);
+  });
+
+  it('gives members of a sub-group of Administrator administration rights', async () => {
+    await api.post('/groups/Administrator/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, admin);
+    const tina = await api.login('tina', 'pw');
+    expect((await api.post('/users/create', { name: 'x1', display_name: 'x', email: 'x@example.com' }, tina)).status).toBe(200);
+    expect((await api.get('/system', tina)).status).toBe(200);
+  });
+});

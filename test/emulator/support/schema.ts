@@ -1,0 +1,92 @@
+// Test support: checks a response body against the success schema contract.json gives for an endpoint: required
+// fields present, JSON types right (integers integral), enums respected, null only where nullable.
+
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+
+interface Node {
+  readonly type?: string;
+  readonly enum?: readonly string[];
+  readonly nullable?: boolean;
+  readonly required?: boolean;
+  readonly items?: Node;
+  readonly properties?: Readonly<Record<string, Node>>;
+  readonly resolved?: boolean;
+}
+
+interface Endpoint {
+  readonly id: string;
+  readonly success: { readonly status: number; readonly schema?: Node };
+}
+
+const contract = JSON.parse(
+  readFileSync(new URL('../../../src/emulator/contract.json', import.meta.url), 'utf8'),
+) as { endpoints: Endpoint[] };
+
+const byId = new Map(contract.endpoints.map((e) => [e.id, e]));
+
+function check(value: unknown, node: Node, path: string, problems: string[]): void {
+  if (value === null) {
+    if (node.nullable !== true) problems.push(`${path} is null but not nullable`);
+    return;
+  }
+  if (node.resolved === false) return;
+  switch (node.type) {
+    case 'string':
+      if (typeof value !== 'string') problems.push(`${path} should be a string, got ${JSON.stringify(value)}`);
+      else if (node.enum !== undefined && !node.enum.includes(value)) problems.push(`${path}=${value} is not in the enum`);
+      return;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) problems.push(`${path} should be an integer, got ${JSON.stringify(value)}`);
+      return;
+    case 'number':
+      if (typeof value !== 'number') problems.push(`${path} should be a number, got ${JSON.stringify(value)}`);
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') problems.push(`${path} should be a boolean, got ${JSON.stringify(value)}`);
+      return;
+    case 'array':
+      if (!Array.isArray(value)) {
+        problems.push(`${path} should be an array`);
+        return;
+      }
+      value.forEach((item, i) => {
+        if (node.items !== undefined) check(item, node.items, `${path}[${i}]`, problems);
+      });
+      return;
+    case 'object': {
+      // The spec types role timestamps as `object` although every example is an epoch-ms number (CONTRACT.md §14.5).
+      if (node.properties === undefined && typeof value === 'number' && path.endsWith('_in_millis')) return;
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        problems.push(`${path} should be an object, got ${JSON.stringify(value)}`);
+        return;
+      }
+      const record = value as Record<string, unknown>;
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        if (!(key in record)) {
+          if (child.required === true) problems.push(`${path}.${key} is required but missing`);
+          continue;
+        }
+        check(record[key], child, `${path}.${key}`, problems);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The problems of a body against an endpoint's success schema (empty when it conforms). */
+export function schemaProblems(body: unknown, endpointId: string): string[] {
+  const endpoint = byId.get(endpointId);
+  if (endpoint === undefined) throw new Error(`No endpoint ${endpointId} in contract.json.`);
+  if (endpoint.success.schema === undefined) throw new Error(`${endpointId} has no success body.`);
+  const problems: string[] = [];
+  check(body, endpoint.success.schema, '$', problems);
+  return problems;
+}
+
+/** Asserts that a body matches an endpoint's success schema. */
+export function expectMatchesSchema(body: unknown, endpointId: string): void {
+  expect(schemaProblems(body, endpointId)).toEqual([]);
+}
