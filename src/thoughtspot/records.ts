@@ -5,24 +5,37 @@
 /** Closed enums ThoughtSpot documents (CONTRACT.md §13). Responses may carry values added in later releases: the
  * adapter keeps those as-is in `string` fields such as `privileges`, but these enums are validated. */
 export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'EXPIRED', 'LOCKED', 'PENDING', 'SUSPENDED'] as const;
+/** A user's account status. */
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
+/** How a user signs in (CONTRACT.md §13). */
 export const ACCOUNT_TYPES = ['LOCAL_USER', 'LDAP_USER', 'SAML_USER', 'OIDC_USER', 'REMOTE_USER'] as const;
+/** A user's account type. */
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
+/** Whether a user or group may be shared with (CONTRACT.md §13). */
 export const VISIBILITIES = ['SHARABLE', 'NON_SHARABLE'] as const;
+/** Sharing visibility of a user or group. */
 export type Visibility = (typeof VISIBILITIES)[number];
 
+/** Kinds of group (CONTRACT.md §13). */
 export const GROUP_TYPES = ['LOCAL_GROUP', 'LDAP_GROUP', 'TEAM_GROUP', 'TENANT_GROUP'] as const;
+/** A group's kind. */
 export type GroupType = (typeof GROUP_TYPES)[number];
 
+/** Org statuses (CONTRACT.md §13). */
 export const ORG_STATUSES = ['ACTIVE', 'IN_ACTIVE'] as const;
+/** An Org's status. */
 export type OrgStatus = (typeof ORG_STATUSES)[number];
 
+/** Org visibilities (CONTRACT.md §13). */
 export const ORG_VISIBILITIES = ['SHOW', 'HIDDEN'] as const;
+/** An Org's visibility. */
 export type OrgVisibility = (typeof ORG_VISIBILITIES)[number];
 
+/** Role permissions (CONTRACT.md §13). */
 export const ROLE_PERMISSIONS = ['READ_ONLY', 'MODIFY', 'NO_ACCESS'] as const;
+/** Whether a role can be changed. */
 export type RolePermission = (typeof ROLE_PERMISSIONS)[number];
 
 /** A reference to a principal by GUID and name (the wire's `Object_ID_And_Name`, `UserGroup`, `GenericInfo`). */
@@ -163,4 +176,28 @@ export interface SystemInfoRecord {
   readonly allUserGroupId: string | null;
   readonly systemUserId: string | null;
   readonly superUserId: string | null;
+}
+
+/** `auth/token/validate`: whether a token is live, and what it is for. Expired and malformed tokens are `valid: false`. */
+export type TokenValidationRecord =
+  | {
+      readonly valid: true;
+      readonly createdAt: number;
+      readonly expiresAt: number;
+      readonly orgId: number | null;
+      readonly accessType: string;
+      readonly userId: string;
+      readonly tokenType: string;
+    }
+  | {
+      readonly valid: false;
+      /** ThoughtSpot's reason ("…has expired", "…malformed…"), redacted. */
+      readonly reason: string;
+    };
+
+/** `GET /system/config`. */
+export interface SystemConfigRecord {
+  readonly onboardingContentUrl: string | null;
+  readonly samlEnabled: boolean | null;
+  readonly oktaEnabled: boolean | null;
 }

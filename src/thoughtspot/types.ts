@@ -2,6 +2,7 @@
 // runs in, because ThoughtSpot scopes every v2 call to the Org of its bearer token (CONTRACT.md §3); the adapter
 // keeps one token per Org and mints it on demand.
 
+import type { Dispatcher } from 'undici';
 import type {
   AccountStatus,
   AccountType,
@@ -10,8 +11,10 @@ import type {
   ImportResult,
   OrgRecord,
   RoleRecord,
+  SystemConfigRecord,
   SystemInfoRecord,
   TokenRecord,
+  TokenValidationRecord,
   UserRecord,
   Visibility,
 } from './records.js';
@@ -49,7 +52,7 @@ export interface ThoughtSpotClientOptions {
   readonly baseUrl: string;
   readonly credentials: ServiceCredentials;
   /** Injected transport (an undici Dispatcher); default: a keep-alive Pool for `baseUrl`. Never the global one. */
-  readonly dispatcher?: import('undici').Dispatcher;
+  readonly dispatcher?: Dispatcher;
   readonly timeouts?: {
     readonly connectMs?: number;
     readonly headersMs?: number;
@@ -68,6 +71,11 @@ export interface ThoughtSpotClientOptions {
   /** Injected clock (ms since epoch) for token expiry and the breaker. */
   readonly now?: () => number;
   readonly userAgent?: string;
+  /**
+   * Most requests in flight at once (and connections of the built-in pool). Added by the adapter; default 16.
+   * Requests beyond it wait in the adapter, not in undici, so the rate limiter's pacing survives stalls.
+   */
+  readonly maxConcurrency?: number;
 }
 
 /** The Org a call runs in. `orgId` 0 is the Primary Org. */
@@ -81,8 +89,11 @@ export interface PageRequest {
   readonly size: number;
 }
 
+/** Fields `users/search` and `groups/search` can sort by (one key only). */
 export type SortField = 'NAME' | 'DISPLAY_NAME' | 'AUTHOR' | 'CREATED' | 'MODIFIED';
+/** Sort direction. */
 export type SortOrder = 'ASC' | 'DESC';
+/** One sort key and its direction (`sort_options`). */
 export interface SortOptions {
   readonly field: SortField;
   readonly order: SortOrder;
@@ -151,6 +162,7 @@ export interface RoleSearch {
 /** How list fields of an update combine with the current lists (CONTRACT.md §8.1). */
 export type ListOperation = 'ADD' | 'REMOVE' | 'REPLACE';
 
+/** Input of `createUser` (`users/create`). */
 export interface UserCreate {
   readonly name: string;
   readonly displayName: string;
@@ -169,6 +181,7 @@ export interface UserCreate {
   readonly triggerActivationEmail?: boolean;
 }
 
+/** Input of `updateUser` (`users/{id}/update`); absent fields are left untouched. */
 export interface UserUpdate {
   readonly name?: string;
   readonly displayName?: string;
@@ -186,6 +199,7 @@ export interface UserUpdate {
   readonly operation?: ListOperation;
 }
 
+/** Input of `createGroup` (`groups/create`), in the scope's Org. */
 export interface GroupCreate {
   readonly name: string;
   readonly displayName: string;
@@ -199,6 +213,7 @@ export interface GroupCreate {
   readonly defaultLiveboardIdentifiers?: readonly string[];
 }
 
+/** Input of `updateGroup` (`groups/{id}/update`); absent fields are left untouched. */
 export interface GroupUpdate {
   readonly name?: string;
   readonly displayName?: string;
@@ -213,11 +228,13 @@ export interface GroupUpdate {
   readonly operation?: ListOperation;
 }
 
+/** Input of `createOrg` (`orgs/create`). */
 export interface OrgCreate {
   readonly name: string;
   readonly description?: string;
 }
 
+/** Input of `updateOrg` (`orgs/{id}/update`). */
 export interface OrgUpdate {
   readonly name?: string;
   readonly description?: string;
@@ -226,6 +243,7 @@ export interface OrgUpdate {
   readonly operation?: ListOperation;
 }
 
+/** Input of `createRole` (`roles/create`), in the scope's Org. */
 export interface RoleCreate {
   readonly name: string;
   readonly description?: string;
@@ -233,6 +251,7 @@ export interface RoleCreate {
   readonly readOnly?: boolean;
 }
 
+/** Input of `updateRole` (`roles/{id}/update`). */
 export interface RoleUpdate {
   /** ThoughtSpot requires the name on every role update, even when it does not change. */
   readonly name: string;
@@ -253,6 +272,7 @@ export interface UserImportRow {
   readonly groupIdentifiers?: readonly string[];
 }
 
+/** Input of `importUsers` (`users/import`). */
 export interface UserImport {
   readonly users: readonly UserImportRow[];
   readonly defaultPassword?: string;
@@ -273,6 +293,7 @@ export interface GroupImportRow {
   readonly userIdentifiers?: readonly string[];
 }
 
+/** Input of `importGroups` (`groups/import`). */
 export interface GroupImport {
   readonly groups: readonly GroupImportRow[];
   readonly dryRun: boolean;
@@ -288,6 +309,24 @@ export interface UserTokenRequest {
   readonly displayName?: string;
   readonly email?: string;
   readonly groupIdentifiers?: readonly string[];
+}
+
+/** `auth/token/object`: a read-only token for one metadata object, on behalf of an end user (trusted authentication). */
+export interface ObjectTokenRequest extends UserTokenRequest {
+  /** GUID of the Liveboard or Answer the token grants access to. */
+  readonly objectId: string;
+}
+
+/** A snapshot of the client's health, for readiness probes and metrics. Added by the adapter. */
+export interface ThoughtSpotClientStatus {
+  /** `open`: recent calls found the cluster unreachable and calls fail fast; `half-open`: one probe may go. */
+  readonly breaker: 'closed' | 'open' | 'half-open';
+  /** Requests on the wire now. */
+  readonly inFlight: number;
+  /** Calls waiting for a concurrency or rate-limiter slot. */
+  readonly queued: number;
+  /** Orgs with a cached service token. */
+  readonly tokenOrgIds: readonly number[];
 }
 
 /** Per-call options. */
@@ -350,6 +389,15 @@ export interface ThoughtSpotClient {
   mintUserToken(input: UserTokenRequest, options?: CallOptions): Promise<TokenRecord>;
   /** Revoke a token minted by `mintUserToken`. */
   revokeToken(scope: OrgScope, token: string, options?: CallOptions): Promise<void>;
+  /** Mint an object-scoped, read-only token for an end user (`auth/token/object`). Added by the adapter. */
+  mintObjectToken?(input: ObjectTokenRequest, options?: CallOptions): Promise<TokenRecord>;
+  /** Ask ThoughtSpot whether a token is live (`auth/token/validate`). Added by the adapter. */
+  validateToken?(scope: OrgScope, token: string, options?: CallOptions): Promise<TokenValidationRecord>;
+  /** `GET /system/config`. Added by the adapter. */
+  getSystemConfig?(scope: OrgScope, options?: CallOptions): Promise<SystemConfigRecord>;
+
+  /** The client's health now (breaker state, load, cached tokens). Added by the adapter. */
+  status?(): ThoughtSpotClientStatus;
 
   /** Drop cached tokens, close the pool. */
   close(): Promise<void>;

@@ -1,0 +1,127 @@
+// Internal to src/thoughtspot: the client-side rate limiter. ThoughtSpot allows 100 requests/s per client IP with a
+// burst of 10 and answers 429 beyond that (CONTRACT.md §7); pacing ourselves is cheaper than being told to wait.
+
+/**
+ * A token bucket written as GCRA (the "virtual scheduling" form): one number, the theoretical arrival time of the
+ * next request, replaces the bucket level, so every decision is O(1) and exact. `burst` means what it means in
+ * nginx's `limit_req burst=N nodelay`, which is how ThoughtSpot documents its limit: N requests beyond the steady
+ * rate may go at once, so the bucket holds `burst + 1`.
+ *
+ * Waiters queue in FIFO order behind one timer, and a slot is taken at the moment its request leaves, never booked
+ * ahead. Booking ahead would let an event-loop stall release every booked request at once when the timers finally
+ * fire; taking slots at departure means that after a stall at most `burst + 1` go together, then pacing resumes.
+ */
+export class RateLimiter {
+  /** Milliseconds between two requests at the steady rate. */
+  readonly intervalMs: number;
+  /** How far ahead of the steady schedule a burst may run, in milliseconds. */
+  private readonly toleranceMs: number;
+  /** Theoretical arrival time of the next request at the steady rate. */
+  private tat = Number.NEGATIVE_INFINITY;
+  private readonly waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly requestsPerSecond: number,
+    readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
+      throw new RangeError(`requestsPerSecond must be a positive number, but got: ${requestsPerSecond}`);
+    }
+    if (!Number.isInteger(burst) || burst < 0) {
+      throw new RangeError(`burst must be a non-negative integer, but got: ${burst}`);
+    }
+    this.intervalMs = 1000 / requestsPerSecond;
+    this.toleranceMs = burst * this.intervalMs;
+  }
+
+  /**
+   * Wait for a slot and take it. Resolves when the request may leave; rejects with the signal's reason if it aborts
+   * first. When the expected wait (the bucket's plus one interval per request queued ahead) exceeds `maxWaitMs`, it
+   * does not queue and returns `{ refused: expectedWaitMs }` at once.
+   */
+  async acquire(signal: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<{ readonly refused: number } | undefined> {
+    if (signal.aborted) throw signal.reason;
+    const expected = this.peekWaitMs() + this.waiters.length * this.intervalMs;
+    if (expected > maxWaitMs) return { refused: expected };
+    if (expected === 0 && this.waiters.length === 0) {
+      this.reserve();
+      return undefined;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const waiter = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        if (index !== -1) this.waiters.splice(index, 1);
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.pump();
+    });
+    return undefined;
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  // Private: grant slots to the queue head while the bucket allows, then sleep until the next slot.
+  private pump(): void {
+    if (this.timer !== undefined) return;
+    while (this.waiters.length > 0) {
+      const wait = this.peekWaitMs();
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.ceil(wait));
+        return;
+      }
+      this.reserve();
+      this.waiters.shift()?.();
+    }
+  }
+
+  /**
+   * Take the next slot on the steady schedule and return how long after now it is (0 = now). When that would exceed
+   * `maxWaitMs`, nothing is taken and the would-be wait is returned as `{ refused }`. The arithmetic behind
+   * `acquire`, exposed for tests and for callers that schedule their own departures.
+   */
+  reserve(maxWaitMs = Number.POSITIVE_INFINITY): { readonly waitMs: number } | { readonly refused: number } {
+    const now = this.now();
+    const tat = Math.max(this.tat, now);
+    const waitMs = Math.max(0, tat - this.toleranceMs - now);
+    if (waitMs > maxWaitMs) return { refused: waitMs };
+    this.tat = tat + this.intervalMs;
+    return { waitMs };
+  }
+
+  /** How long a reservation made now would wait, without making it. */
+  peekWaitMs(): number {
+    const now = this.now();
+    return Math.max(0, Math.max(this.tat, now) - this.toleranceMs - now);
+  }
+
+  /**
+   * Grant no slot before `time` (same clock as `now`), then resume at the steady rate with the burst allowance spent:
+   * ThoughtSpot's Retry-After applies to every call from this host, not only the one that received it, and nothing
+   * says its bucket is full again when the wait ends.
+   */
+  holdUntil(time: number): void {
+    this.tat = Math.max(this.tat, time + this.toleranceMs);
+  }
+
+  /**
+   * Empty the bucket: after a 429 the server's bucket is empty, so the burst allowance is gone on our side too and
+   * the next requests go at the steady rate.
+   */
+  drain(): void {
+    this.holdUntil(this.now() + this.intervalMs);
+  }
+}

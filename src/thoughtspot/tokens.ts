@@ -1,0 +1,194 @@
+// Internal to src/thoughtspot: the auth/token/* endpoints (CONTRACT.md §2, §11.1). The service account's own tokens
+// are minted by auth.ts through `mintServiceToken`; the other functions mint or manage end users' tokens.
+
+import type { TokenRecord, TokenValidationRecord } from './records.js';
+import type { CallOptions, ObjectTokenRequest, OrgScope, ServiceCredentials, UserTokenRequest } from './types.js';
+import type { Pipeline } from './pipeline.js';
+import { ThoughtSpotRequestError } from './errors.js';
+import { serviceTokenBody, toTokenRecord } from './auth.js';
+import { expectObject, optionalNumber, optionalString, WireShapeError } from './decode.js';
+import { API_PREFIX, checkScope } from './request-checks.js';
+import { withoutUndefined } from './shared.js';
+
+/** Contract endpoint ids. */
+export const TOKEN_ENDPOINTS = {
+  full: 'POST /api/rest/2.0/auth/token/full',
+  object: 'POST /api/rest/2.0/auth/token/object',
+  validate: 'POST /api/rest/2.0/auth/token/validate',
+  revoke: 'POST /api/rest/2.0/auth/token/revoke',
+} as const;
+
+/** Mint the service account's token for one Org. A read: minting again is harmless, so it is retried. */
+export function mintServiceToken(
+  pipeline: Pipeline,
+  credentials: ServiceCredentials,
+  orgId: number,
+  validitySeconds: number,
+): Promise<TokenRecord> {
+  return pipeline.execute({
+    endpoint: TOKEN_ENDPOINTS.full,
+    method: 'POST',
+    path: `${API_PREFIX}/auth/token/full`,
+    orgId,
+    auth: 'none',
+    kind: 'read',
+    body: serviceTokenBody(credentials, orgId, validitySeconds),
+    decode: (json) => toTokenRecord(json, orgId),
+  });
+}
+
+function userTokenBody(credentials: ServiceCredentials, endpoint: string, input: UserTokenRequest, defaultValiditySeconds: number): Record<string, unknown> {
+  if (!('secretKey' in credentials)) {
+    throw new ThoughtSpotRequestError(
+      `${endpoint} for another user needs trusted authentication: configure the client with a secretKey credential instead of a password.`,
+      { endpoint, orgId: input.orgId, attempts: 0 },
+    );
+  }
+  if (typeof input.username !== 'string' || input.username.trim() === '') {
+    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty username, but got: ${JSON.stringify(input.username)}.`, {
+      endpoint,
+      orgId: input.orgId,
+      attempts: 0,
+    });
+  }
+  checkScope(endpoint, { orgId: input.orgId });
+  return withoutUndefined({
+    username: input.username,
+    secret_key: credentials.secretKey,
+    org_id: input.orgId,
+    validity_time_in_sec: input.validitySeconds ?? defaultValiditySeconds,
+    auto_create: input.autoCreate,
+    display_name: input.displayName,
+    email: input.email,
+    group_identifiers: input.groupIdentifiers,
+  });
+}
+
+/**
+ * `auth/token/full` on behalf of an end user. Retried like a read: with `auto_create` the mint upserts the user,
+ * and upserting twice with the same input lands in the same state (CONTRACT.md §9).
+ */
+export async function mintUserToken(
+  pipeline: Pipeline,
+  credentials: ServiceCredentials,
+  input: UserTokenRequest,
+  defaultValiditySeconds: number,
+  register: (token: string) => void,
+  options?: CallOptions,
+): Promise<TokenRecord> {
+  const endpoint = TOKEN_ENDPOINTS.full;
+  const body = userTokenBody(credentials, endpoint, input, defaultValiditySeconds);
+  const record = await pipeline.execute({
+    endpoint,
+    method: 'POST',
+    path: `${API_PREFIX}/auth/token/full`,
+    orgId: input.orgId,
+    auth: 'none',
+    kind: 'read',
+    body,
+    decode: (json) => toTokenRecord(json, input.orgId),
+    options,
+  });
+  register(record.token);
+  return record;
+}
+
+/** `auth/token/object`: a read-only token for one object, on behalf of an end user. */
+export async function mintObjectToken(
+  pipeline: Pipeline,
+  credentials: ServiceCredentials,
+  input: ObjectTokenRequest,
+  defaultValiditySeconds: number,
+  register: (token: string) => void,
+  options?: CallOptions,
+): Promise<TokenRecord> {
+  const endpoint = TOKEN_ENDPOINTS.object;
+  if (typeof input.objectId !== 'string' || input.objectId.trim() === '') {
+    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty objectId, but got: ${JSON.stringify(input.objectId)}.`, {
+      endpoint,
+      orgId: input.orgId,
+      attempts: 0,
+    });
+  }
+  const body = { ...userTokenBody(credentials, endpoint, input, defaultValiditySeconds), object_id: input.objectId };
+  const record = await pipeline.execute({
+    endpoint,
+    method: 'POST',
+    path: `${API_PREFIX}/auth/token/object`,
+    orgId: input.orgId,
+    auth: 'none',
+    kind: 'read',
+    body,
+    decode: (json) => toTokenRecord(json, input.orgId),
+    options,
+  });
+  register(record.token);
+  return record;
+}
+
+/**
+ * `auth/token/validate`. ThoughtSpot answers 400/10002 for expired and malformed tokens alike (CONTRACT.md §2.3);
+ * that answer is a result here (`valid: false`), not an error.
+ */
+export async function validateToken(pipeline: Pipeline, scope: OrgScope, token: string, options?: CallOptions): Promise<TokenValidationRecord> {
+  const endpoint = TOKEN_ENDPOINTS.validate;
+  const orgId = checkScope(endpoint, scope);
+  try {
+    return await pipeline.execute({
+      endpoint,
+      method: 'POST',
+      path: `${API_PREFIX}/auth/token/validate`,
+      orgId,
+      auth: 'bearer',
+      kind: 'read',
+      body: { token },
+      secrets: [token],
+      decode: (json): TokenValidationRecord => {
+        const wire = expectObject(json, 'auth/token/validate response');
+        const createdAt = optionalNumber(wire, 'creation_time_in_millis', 'auth/token/validate response');
+        const expiresAt = optionalNumber(wire, 'expiration_time_in_millis', 'auth/token/validate response');
+        if (createdAt === null || expiresAt === null) {
+          throw new WireShapeError('expected auth/token/validate response to carry creation and expiration times');
+        }
+        const scopeWire = wire['scope'] === undefined || wire['scope'] === null ? {} : expectObject(wire['scope'], 'auth/token/validate response.scope');
+        const scopeOrg = scopeWire['org_id'];
+        return {
+          valid: true,
+          createdAt,
+          expiresAt,
+          orgId: typeof scopeOrg === 'number' && Number.isInteger(scopeOrg) ? scopeOrg : null,
+          accessType: optionalString(scopeWire, 'access_type', 'auth/token/validate response.scope') ?? 'FULL',
+          userId: optionalString(wire, 'valid_for_user_id', 'auth/token/validate response') ?? '',
+          tokenType: optionalString(wire, 'token_type', 'auth/token/validate response') ?? 'BEARER',
+        };
+      },
+      options,
+    });
+  } catch (error) {
+    if (error instanceof ThoughtSpotRequestError && error.status === 400) {
+      return { valid: false, reason: error.vendorMessage ?? 'ThoughtSpot rejected the token' };
+    }
+    throw error;
+  }
+}
+
+/** `auth/token/revoke` (204). */
+export function revokeToken(pipeline: Pipeline, scope: OrgScope, token: string, options?: CallOptions): Promise<void> {
+  const endpoint = TOKEN_ENDPOINTS.revoke;
+  const orgId = checkScope(endpoint, scope);
+  if (typeof token !== 'string' || token === '') {
+    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty token.`, { endpoint, orgId, attempts: 0 });
+  }
+  return pipeline.execute({
+    endpoint,
+    method: 'POST',
+    path: `${API_PREFIX}/auth/token/revoke`,
+    orgId,
+    auth: 'bearer',
+    kind: 'write',
+    body: { token },
+    secrets: [token],
+    decode: () => undefined,
+    options,
+  });
+}
