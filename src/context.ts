@@ -1,0 +1,89 @@
+// Public to the rest of src: the per-request context (codegen's `contextType`) and the request scope that
+// attributes upstream calls to the request that caused them.
+//
+// Why an AsyncLocalStorage: the adapter is shared by every request (it owns the connection pool, the token cache and
+// the rate limiter) and reports each upstream attempt through one `onUpstreamCall` hook. The HTTP handler runs each
+// request inside `requestScope.run(...)`, so the hook can find the request an attempt belongs to by asking the
+// async context, without threading a callback through every loader.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Loaders } from './loaders/index.js';
+import { createLoaders } from './loaders/index.js';
+import type { Logger, ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
+
+/** The upstream calls one request made, counted by endpoint (token mints included, as `POST …/auth/token/full`). */
+export class UpstreamCallLog {
+  #calls = 0;
+  readonly #byEndpoint = new Map<string, number>();
+
+  /** Counts one upstream attempt. */
+  record(event: Pick<UpstreamCallEvent, 'endpoint'>): void {
+    this.#calls += 1;
+    this.#byEndpoint.set(event.endpoint, (this.#byEndpoint.get(event.endpoint) ?? 0) + 1);
+  }
+
+  /** Every attempt, retries and token mints included. */
+  get calls(): number {
+    return this.#calls;
+  }
+
+  /** Attempts per endpoint id, sorted by endpoint. */
+  byEndpoint(): Record<string, number> {
+    return Object.fromEntries([...this.#byEndpoint].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}
+
+/** What the request scope holds. */
+export interface RequestScope {
+  readonly requestId: string;
+  readonly upstream: UpstreamCallLog;
+}
+
+/** The async context of the request being served. */
+export const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** A fresh request scope; `requestId` is taken from the caller when it sends a usable one. */
+export function createRequestScope(requestId?: string): RequestScope {
+  return {
+    requestId: requestId !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? requestId : randomUUID(),
+    upstream: new UpstreamCallLog(),
+  };
+}
+
+/** The GraphQL context every resolver receives. */
+export interface Context {
+  /** Correlates log lines of one request (echoed from `x-request-id` when the caller sends one). */
+  readonly requestId: string;
+  /** The ThoughtSpot connection this subgraph serves; part of every global ID. */
+  readonly connectionId: string;
+  /** This request's loaders. */
+  readonly loaders: Loaders;
+  /** This request's upstream calls. */
+  readonly upstream: UpstreamCallLog;
+  readonly logger: Logger;
+}
+
+/** What the context function needs from the composition root. */
+export interface ContextDependencies {
+  readonly client: ThoughtSpotClient;
+  readonly connectionId: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds Apollo Server's context function. It joins the request scope opened by the HTTP handler, or opens one
+ * when the server is driven in-process (`executeOperation`), and creates the request's loaders.
+ */
+export function createContextFunction(deps: ContextDependencies): () => Promise<Context> {
+  return () => {
+    const scope = requestScope.getStore() ?? createRequestScope();
+    return Promise.resolve({
+      requestId: scope.requestId,
+      connectionId: deps.connectionId,
+      loaders: createLoaders(deps.client),
+      upstream: scope.upstream,
+      logger: deps.logger,
+    });
+  };
+}

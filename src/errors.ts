@@ -1,0 +1,172 @@
+// Public to the rest of src: the GraphQL error model (DESIGN.md §8, house-style §4.3 tier 2). Every error a client
+// sees carries `extensions.code` from ErrorCode or from Apollo Server's built-in codes; `formatError` is the one
+// choke point that translates adapter errors and masks everything else, so no upstream body, URL, token or stack
+// ever reaches a client.
+
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import type { AnyThoughtSpotError, Logger } from './thoughtspot/index.js';
+import { isThoughtSpotError, UnreachableCaseError } from './thoughtspot/index.js';
+
+/** The subgraph's own error codes, in `extensions.code`. Apollo's built-in codes (parse, validation…) pass too. */
+export const ErrorCode = {
+  /** The caller is not authenticated to this subgraph. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** ThoughtSpot refused the service account the operation (a missing privilege, or a disabled feature). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** An argument was wrong: a malformed ID or cursor, a page size out of range. The message names the argument. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** ThoughtSpot's rate limit was hit even after retries; `extensions.retryAfterMs` says when to try again if known. */
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  /** ThoughtSpot did not answer in time. */
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** ThoughtSpot could not be reached, failed, or rejected the service credentials. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** Anything unexpected; the message is always the generic one. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The fixed, client-safe message of each code that does not carry its own. */
+export const ERROR_MESSAGES = {
+  FORBIDDEN: 'The directory service account is not permitted to perform this operation.',
+  UPSTREAM_RATE_LIMITED: 'The directory service is rate limited; try again later.',
+  UPSTREAM_TIMEOUT: 'The directory service did not answer in time.',
+  UPSTREAM_UNAVAILABLE: 'Directory service is unavailable.',
+  INTERNAL_SERVER_ERROR: 'Internal server error',
+} as const;
+
+/** Codes whose errors reach clients unchanged (message included): ours, and Apollo's request-level built-ins. */
+const PASS_THROUGH_CODES: ReadonlySet<string> = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.UPSTREAM_RATE_LIMITED,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ApolloServerErrorCode.BAD_REQUEST,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
+]);
+
+/** Extension keys a client may see; anything else (stacktrace, exception, upstream details) is dropped. */
+const PASS_THROUGH_EXTENSIONS: readonly string[] = ['code', 'argumentName', 'retryAfterMs'];
+
+/** A `BAD_USER_INPUT` error about one argument; `extensions.argumentName` names it for programmatic clients. */
+export function badUserInput(message: string, argumentName?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: argumentName === undefined ? { code: ErrorCode.BAD_USER_INPUT } : { code: ErrorCode.BAD_USER_INPUT, argumentName },
+  });
+}
+
+/**
+ * Translates an adapter error into the client-facing GraphQL error (house-style §4.3). The switch is exhaustive
+ * over the adapter's closed code family: adding a code there stops this file compiling until it is mapped here.
+ */
+export function toGraphQLError(error: AnyThoughtSpotError): GraphQLError {
+  switch (error.code) {
+    // The service credential was rejected or a breaker is open: an operator problem, not the caller's, so the
+    // caller is told the directory is unavailable rather than that *they* are unauthenticated.
+    case 'TS_ERR_UNAUTHENTICATED':
+    case 'TS_ERR_UPSTREAM':
+    case 'TS_ERR_NETWORK':
+      return coded(ErrorCode.UPSTREAM_UNAVAILABLE, ERROR_MESSAGES.UPSTREAM_UNAVAILABLE);
+    case 'TS_ERR_UNAVAILABLE':
+      return coded(ErrorCode.UPSTREAM_UNAVAILABLE, ERROR_MESSAGES.UPSTREAM_UNAVAILABLE, {
+        retryAfterMs: error.retryAfterMs,
+      });
+    case 'TS_ERR_FORBIDDEN':
+      return coded(ErrorCode.FORBIDDEN, ERROR_MESSAGES.FORBIDDEN);
+    case 'TS_ERR_RATE_LIMITED':
+      return coded(
+        ErrorCode.UPSTREAM_RATE_LIMITED,
+        ERROR_MESSAGES.UPSTREAM_RATE_LIMITED,
+        error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs },
+      );
+    case 'TS_ERR_TIMEOUT':
+      return coded(ErrorCode.UPSTREAM_TIMEOUT, ERROR_MESSAGES.UPSTREAM_TIMEOUT);
+    // Reads never expect these: a not-found on a single lookup is turned into null before it gets here, and a
+    // 400, a conflict, an unreadable answer or an abort on a read is a bug or an operator matter, never something
+    // the caller can fix. Mutations map NOT_FOUND, BAD_REQUEST and CONFLICT to userErrors themselves.
+    case 'TS_ERR_NOT_FOUND':
+    case 'TS_ERR_BAD_REQUEST':
+    case 'TS_ERR_CONFLICT':
+    case 'TS_ERR_PROTOCOL':
+    case 'TS_ERR_ABORTED':
+      return coded(ErrorCode.INTERNAL_SERVER_ERROR, ERROR_MESSAGES.INTERNAL_SERVER_ERROR);
+    default:
+      throw new UnreachableCaseError(error);
+  }
+}
+
+/**
+ * Builds Apollo Server's `formatError`: adapter errors are translated, errors with a known code pass with only the
+ * allowed extensions, and everything else is logged and masked as `INTERNAL_SERVER_ERROR` with a generic message.
+ */
+export function createFormatError(
+  logger: Pick<Logger, 'error'>,
+): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const original = unwrapResolverError(error);
+    const position = positionOf(formatted);
+    if (isThoughtSpotError(original)) {
+      const translated = toGraphQLError(original);
+      if (translated.extensions['code'] === ErrorCode.INTERNAL_SERVER_ERROR) {
+        logger.error('upstream error masked', { ...original.toLogFields(), path: formatted.path });
+      }
+      return { message: translated.message, ...position, extensions: { ...translated.extensions } };
+    }
+    const code = formatted.extensions?.['code'];
+    if (isGraphQLError(original) && typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
+      return { message: formatted.message, ...position, extensions: pick(formatted.extensions ?? {}) };
+    }
+    logger.error('internal error masked', {
+      message: original instanceof Error ? original.message : String(original),
+      name: original instanceof Error ? original.name : typeof original,
+      path: formatted.path,
+    });
+    return {
+      message: ERROR_MESSAGES.INTERNAL_SERVER_ERROR,
+      ...position,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+// Private: Apollo's `unwrapResolverError` and `instanceof GraphQLError` both assume a single copy of graphql-js. The
+// graphql package ships CommonJS and ESM builds, and a tool that loads both (vitest does) makes `instanceof` lie, so
+// these checks go by shape: a located error has a path and an original error; a GraphQLError names itself.
+function unwrapResolverError(error: unknown): unknown {
+  if (isGraphQLError(error)) {
+    const { path, originalError } = error as { path?: unknown; originalError?: unknown };
+    if (path !== undefined && originalError != null) return originalError;
+  }
+  return error;
+}
+
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && value.name === 'GraphQLError';
+}
+
+function coded(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+function positionOf(formatted: GraphQLFormattedError): Pick<GraphQLFormattedError, 'locations' | 'path'> {
+  return {
+    ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+    ...(formatted.path === undefined ? {} : { path: formatted.path }),
+  };
+}
+
+function pick(extensions: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of PASS_THROUGH_EXTENSIONS) {
+    if (extensions[key] !== undefined) kept[key] = extensions[key];
+  }
+  return kept;
+}

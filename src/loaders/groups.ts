@@ -1,0 +1,143 @@
+// Internal to src/loaders: group reads.
+//
+// ThoughtSpot has no batch-get for groups: `groups/search` takes one `group_identifier` at a time (CONTRACT.md
+// §11.3). What it does well is list an Org's groups cheaply when asked not to fill member lists
+// (`include_users: false`). So every lookup by id or name, and every hierarchy question (sub-groups, parent
+// groups, the sub-group closure behind `membership: ALL`), is answered from a per-request, per-Org *group index*:
+// one `groups/search` per Org with `record_size: -1`. Groups per Org number in the hundreds, not the millions that
+// users can, which is what makes the whole-Org read the cheap option here.
+//
+// Paged group lists (`Organization.groups`, `Query.groups`) are not served from the index: their filters
+// (privileges, users, roles) are evaluated by ThoughtSpot, so they page upstream with `groupSearch`.
+
+import DataLoader from 'dataloader';
+import type { GroupSearch, PageRequest, SortOptions, ThoughtSpotClient } from '../thoughtspot/index.js';
+import { canonicalKey } from './align.js';
+import { type GroupNode, toGroupNode } from './models.js';
+import { toError } from './orgs.js';
+
+/** The name of the group every user of an Org belongs to implicitly (CONTRACT.md §4, §8). */
+export const ALL_GROUP_NAME = 'All';
+
+/** Every group of one Org, indexed, with the sub-group hierarchy. */
+export interface GroupIndex {
+  readonly orgId: number;
+  /** Every group of the Org, by name. */
+  readonly list: readonly GroupNode[];
+  readonly byId: ReadonlyMap<string, GroupNode>;
+  readonly byName: ReadonlyMap<string, GroupNode>;
+  /** The Org's implicit `All` group, when ThoughtSpot lists it. */
+  readonly allGroup: GroupNode | undefined;
+  /** Ids of the direct sub-groups of a group. */
+  childrenOf(groupId: string): readonly string[];
+  /** Ids of the groups that have this group as a direct sub-group. */
+  parentsOf(groupId: string): readonly string[];
+  /** The group and every group below it in the hierarchy, at any depth. */
+  closureOf(groupId: string): ReadonlySet<string>;
+}
+
+/** One paged `groups/search` in one Org. */
+export interface GroupSearchKey {
+  readonly orgId: number;
+  readonly query: Omit<GroupSearch, 'sort' | 'includeUsers' | 'includeSubGroups' | 'orgIdentifiers'>;
+  readonly sort: SortOptions;
+  readonly page: PageRequest;
+}
+
+/** Group loaders of one request. */
+export interface GroupLoaders {
+  /** Org id → that Org's group index. One upstream call per Org per request. */
+  readonly groupIndex: DataLoader<number, GroupIndex>;
+  /** One upstream call per distinct key (each Org needs its own token; each filter its own answer). */
+  readonly groupSearch: DataLoader<GroupSearchKey, GroupNode[], string>;
+}
+
+/** @internal Creates the group loaders for one request. */
+export function createGroupLoaders(client: ThoughtSpotClient): GroupLoaders {
+  return {
+    groupIndex: new DataLoader<number, GroupIndex>((orgIds) =>
+      Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId).catch(toError))),
+    ),
+    groupSearch: new DataLoader<GroupSearchKey, GroupNode[], string>(
+      (keys) => Promise.all(keys.map((key) => searchGroupPage(client, key).catch(toError))),
+      { cacheKeyFn: canonicalKey },
+    ),
+  };
+}
+
+// Private: `org_identifiers` pins the answer to the token's Org. From the Primary Org, ThoughtSpot has been seen
+// returning every Org's groups (CONTRACT.md §3, §16 Q17); filtering upstream keeps offsets right either way, and the
+// `orgs` check below drops anything that slips through.
+async function searchGroupPage(client: ThoughtSpotClient, key: GroupSearchKey): Promise<GroupNode[]> {
+  if (key.page.size === 0) return [];
+  const rows = await client.searchGroups(
+    { orgId: key.orgId },
+    { ...key.query, sort: key.sort, orgIdentifiers: [String(key.orgId)], includeUsers: false, includeSubGroups: false },
+    key.page,
+  );
+  return rows.filter((row) => belongsTo(row.orgs, key.orgId)).map((row) => toGroupNode(row, key.orgId));
+}
+
+async function loadGroupIndex(client: ThoughtSpotClient, orgId: number): Promise<GroupIndex> {
+  const rows = await client.searchGroups(
+    { orgId },
+    {
+      orgIdentifiers: [String(orgId)],
+      includeUsers: false,
+      includeSubGroups: true,
+      sort: { field: 'NAME', order: 'ASC' },
+    },
+    { offset: 0, size: -1 },
+  );
+  const list: GroupNode[] = [];
+  const children = new Map<string, string[]>();
+  const parents = new Map<string, string[]>();
+  for (const row of rows) {
+    if (!belongsTo(row.orgs, orgId)) continue;
+    list.push(toGroupNode(row, orgId));
+    children.set(row.id, row.subGroups.map((sub) => sub.id));
+  }
+  const byId = new Map(list.map((group) => [group.id, group]));
+  for (const [parentId, childIds] of children) {
+    for (const childId of childIds) {
+      if (!byId.has(childId)) continue;
+      const list_ = parents.get(childId) ?? [];
+      list_.push(parentId);
+      parents.set(childId, list_);
+    }
+  }
+  const closures = new Map<string, ReadonlySet<string>>();
+  const closureOf = (groupId: string): ReadonlySet<string> => {
+    const cached = closures.get(groupId);
+    if (cached !== undefined) return cached;
+    // ThoughtSpot refuses cycles, but a walk with a visited set costs nothing and cannot loop if one slipped in.
+    const seen = new Set<string>([groupId]);
+    const stack = [groupId];
+    while (stack.length > 0) {
+      const current = stack.pop() as string;
+      for (const child of children.get(current) ?? []) {
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push(child);
+        }
+      }
+    }
+    closures.set(groupId, seen);
+    return seen;
+  };
+  return {
+    orgId,
+    list,
+    byId,
+    byName: new Map(list.map((group) => [group.name, group])),
+    allGroup: list.find((group) => group.systemGroup && group.name === ALL_GROUP_NAME),
+    childrenOf: (groupId) => (children.get(groupId) ?? []).filter((id) => byId.has(id)),
+    parentsOf: (groupId) => parents.get(groupId) ?? [],
+    closureOf,
+  };
+}
+
+/** @internal Whether a record that lists its Orgs belongs to `orgId` (records that list none are taken as-is). */
+export function belongsTo(orgs: readonly { readonly id: number }[], orgId: number): boolean {
+  return orgs.length === 0 || orgs.some((org) => org.id === orgId);
+}

@@ -1,0 +1,29 @@
+// Public to the rest of src: the per-request DataLoaders, the only read path from resolvers to the adapter
+// (DESIGN.md §3, §5). The context function calls createLoaders once per request; loaders are never shared between
+// requests, so a cached row never outlives the request that read it and one caller's data never serves another.
+
+import type { ThoughtSpotClient } from '../thoughtspot/index.js';
+import { createGroupLoaders, type GroupLoaders } from './groups.js';
+import { createOrgLoaders, type OrgLoaders } from './orgs.js';
+import { createRoleLoaders, type RoleLoaders } from './roles.js';
+import { createUserLoaders, type UserLoaders } from './users.js';
+
+export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
+export { ALL_GROUP_NAME, type GroupIndex, type GroupSearchKey } from './groups.js';
+export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
+export type { RoleIndex } from './roles.js';
+export type { MemberKey, OrgUserDirectory, UserFilter, UserInOrgKey, UserRef, UserSearchKey } from './users.js';
+export * from './models.js';
+
+/** Every loader of one request. */
+export type Loaders = OrgLoaders & GroupLoaders & RoleLoaders & UserLoaders;
+
+/** Creates a fresh set of loaders for one request. */
+export function createLoaders(client: ThoughtSpotClient): Loaders {
+  return {
+    ...createOrgLoaders(client),
+    ...createGroupLoaders(client),
+    ...createRoleLoaders(client),
+    ...createUserLoaders(client),
+  };
+}

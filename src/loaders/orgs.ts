@@ -1,0 +1,60 @@
+// Internal to src/loaders: Organization reads. `orgs/search` is not paginated and needs a cluster administrator's
+// Primary-Org token (CONTRACT.md §3, §11.4), so one call per request reads every Org and serves every Org lookup,
+// by id or by name, for the rest of the request.
+
+import DataLoader from 'dataloader';
+import type { OrgRecord, OrgSearch, ThoughtSpotClient } from '../thoughtspot/index.js';
+import { canonicalKey } from './align.js';
+
+/** The Primary Org's id: where cluster-wide calls run. */
+export const PRIMARY_ORG_ID = 0;
+
+/** Every Org of the cluster, indexed. */
+export interface OrgIndex {
+  /** All Orgs, by id ascending. */
+  readonly list: readonly OrgRecord[];
+  readonly byId: ReadonlyMap<number, OrgRecord>;
+  readonly byName: ReadonlyMap<string, OrgRecord>;
+}
+
+/** Org loaders of one request. */
+export interface OrgLoaders {
+  /** The request's Org index (one `orgs/search`, shared by every caller). */
+  orgIndex(): Promise<OrgIndex>;
+  /** A filtered `orgs/search` (for filters the index cannot answer, such as Org membership of users). */
+  readonly orgSearch: DataLoader<OrgSearch, OrgRecord[], string>;
+}
+
+/** @internal Creates the Org loaders for one request. */
+export function createOrgLoaders(client: ThoughtSpotClient): OrgLoaders {
+  let index: Promise<OrgIndex> | undefined;
+  return {
+    orgIndex() {
+      index ??= client.searchOrgs({ orgId: PRIMARY_ORG_ID }, {}).then(indexOrgs);
+      return index;
+    },
+    // Distinct filters cannot share a call (every field narrows the answer), so each key is its own call; the
+    // loader still deduplicates identical filters within the request.
+    orgSearch: new DataLoader<OrgSearch, OrgRecord[], string>(
+      (queries) =>
+        Promise.all(
+          queries.map((query) => client.searchOrgs({ orgId: PRIMARY_ORG_ID }, query).catch((error: unknown) => toError(error))),
+        ),
+      { cacheKeyFn: canonicalKey },
+    ),
+  };
+}
+
+function indexOrgs(orgs: readonly OrgRecord[]): OrgIndex {
+  const list = [...orgs].sort((a, b) => a.id - b.id);
+  return {
+    list,
+    byId: new Map(list.map((org) => [org.id, org])),
+    byName: new Map(list.map((org) => [org.name, org])),
+  };
+}
+
+/** @internal Normalises a rejection into an Error value for a DataLoader result slot. */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

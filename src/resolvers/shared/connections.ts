@@ -1,0 +1,59 @@
+// Internal to src/resolvers: the two ways a connection field is served. `pagedConnection` for lists ThoughtSpot
+// pages (users/search, groups/search): it reads only the window, plus one row to learn `hasNextPage`, unless
+// `totalCount` is selected or `last` has no `before` (then it reads the whole list once and serves the page from
+// it). `listConnection` for lists already in memory (unpaged endpoints, per-request indexes).
+
+import type { GraphQLResolveInfo } from 'graphql';
+import type { PageRequest } from '../../thoughtspot/index.js';
+import {
+  buildConnection,
+  connectionFromList,
+  fetchSize,
+  pageWindow,
+  planFetch,
+  type ConnectionArgs,
+  type ConnectionModel,
+  type PageWindow,
+} from '../../relay/connection.js';
+import { selectsField } from '../../relay/selection.js';
+
+const PAGINATION_ARGS = new Set(['first', 'last', 'after', 'before']);
+
+/**
+ * The window of a connection field: its pagination arguments validated and its cursors checked against this list
+ * (the field's coordinate, the parent's key and every other argument).
+ */
+export function windowOf(info: GraphQLResolveInfo, args: ConnectionArgs, parentKey: string): PageWindow {
+  const scopeArgs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    if (!PAGINATION_ARGS.has(name)) scopeArgs[name] = value;
+  }
+  return pageWindow(args, { coordinate: `${info.parentType.name}.${info.fieldName}`, parent: parentKey, args: scopeArgs }, info.fieldName);
+}
+
+/**
+ * Serves a connection over a list ThoughtSpot pages. `read` receives the offset range to read (`size` -1 for all)
+ * and is called at most once per resolution, plus once more only if `totalCount` is needed but was not detected.
+ */
+export async function pagedConnection<T>(
+  info: GraphQLResolveInfo,
+  args: ConnectionArgs,
+  parentKey: string,
+  read: (page: PageRequest) => Promise<readonly T[]>,
+): Promise<ConnectionModel<T>> {
+  const window = windowOf(info, args, parentKey);
+  const plan = planFetch(window, { needTotal: selectsField(info, 'totalCount') });
+  const size = fetchSize(plan);
+  const rows = size === 0 ? [] : await read(plan.kind === 'all' ? { offset: 0, size: -1 } : { offset: plan.offset, size });
+  return buildConnection(window, plan, rows, async () => (await read({ offset: 0, size: -1 })).length);
+}
+
+/** Serves a connection over a list held in memory. */
+export function listConnection<T>(
+  info: GraphQLResolveInfo,
+  args: ConnectionArgs,
+  parentKey: string,
+  list: readonly T[],
+): ConnectionModel<T> {
+  return connectionFromList(windowOf(info, args, parentKey), list);
+}

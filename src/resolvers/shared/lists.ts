@@ -1,0 +1,279 @@
+// Internal to src/resolvers: the list fields that exist both at the root and below a parent (Query.groups and
+// Organization.groups, Query.users and Organization.users, Query.roles and Organization.roles), the member lists
+// (Group.members, Role.users), and Node lookups. Each states the upstream calls it makes.
+
+import type { GraphQLResolveInfo } from 'graphql';
+import type {
+  AccountStatus,
+  AccountType,
+  GroupOrder,
+  Privilege,
+  RoleOrder,
+  UserOrder,
+  Visibility,
+} from '../../__generated__/resolvers-types.js';
+import type { Context } from '../../context.js';
+import { badUserInput } from '../../errors.js';
+import {
+  ALL_GROUP_NAME,
+  PRIMARY_ORG_ID,
+  isRecordNotFound,
+  type GroupNode,
+  type NodeModel,
+  type RoleNode,
+  type UserFilter,
+} from '../../loaders/index.js';
+import type { ConnectionArgs, ConnectionModel } from '../../relay/connection.js';
+import { toGlobalId, type GlobalIdTarget } from '../../relay/global-id.js';
+import type { GroupType, UserRecord } from '../../thoughtspot/index.js';
+import { groupIdArg, groupSort, namePatternMatcher, roleIdArg, sortRoles, userIdArg, userSort, type ScopedId } from './args.js';
+import { listConnection, pagedConnection } from './connections.js';
+import { privilegeFilter } from './privileges.js';
+
+/** Arguments of a group list. */
+export interface GroupListArgs extends ConnectionArgs {
+  readonly namePattern?: string | null;
+  readonly type?: GroupType | null;
+  readonly visibility?: Visibility | null;
+  readonly privileges?: readonly Privilege[] | null;
+  readonly userId?: string | null;
+  readonly roleId?: string | null;
+  readonly orderBy?: GroupOrder | null;
+}
+
+/** Arguments of a user list. */
+export interface UserListArgs extends ConnectionArgs {
+  readonly namePattern?: string | null;
+  readonly email?: string | null;
+  readonly accountStatus?: AccountStatus | null;
+  readonly accountType?: AccountType | null;
+  readonly visibility?: Visibility | null;
+  readonly privileges?: readonly Privilege[] | null;
+  readonly groupId?: string | null;
+  readonly roleId?: string | null;
+  readonly orderBy?: UserOrder | null;
+}
+
+/** Arguments of a role list. */
+export interface RoleListArgs extends ConnectionArgs {
+  readonly namePattern?: string | null;
+  readonly privileges?: readonly Privilege[] | null;
+  readonly groupId?: string | null;
+  readonly orderBy?: RoleOrder | null;
+}
+
+/** The global ID of a model, also used as the parent key that binds its lists' cursors. */
+export function globalIdOf(ctx: Pick<Context, 'connectionId'>, target: GlobalIdTarget): string {
+  return toGlobalId(ctx.connectionId, target);
+}
+
+/**
+ * The Org a list runs in: `explicit` (the `organizationId` argument, or the parent Organization of a nested list) if
+ * given, else the Org of the first scoped filter argument (a group or role ID carries its Org), else Primary. A
+ * scoped argument from another Org is a BAD_USER_INPUT: ThoughtSpot would silently match nothing.
+ */
+export function listOrg(explicit: number | null, scoped: readonly { readonly id: ScopedId | null; readonly argumentName: string }[]): number {
+  let orgId = explicit;
+  for (const { id, argumentName } of scoped) {
+    if (id === null) continue;
+    if (orgId === null) orgId = id.orgId;
+    else if (id.orgId !== orgId) {
+      throw badUserInput(
+        `Argument "${argumentName}" names an object of Organization ${id.orgId}, but this list is in Organization ${orgId}.`,
+        argumentName,
+      );
+    }
+  }
+  return orgId ?? PRIMARY_ORG_ID;
+}
+
+/**
+ * Throws BAD_USER_INPUT when an explicitly named Organization does not exist. Checked only after a list call
+ * failed, or in parallel with it: the Org index is one `orgs/search` per request, shared with every other lookup.
+ */
+export async function assertOrgExists(ctx: Context, orgId: number, argumentName: string): Promise<void> {
+  const index = await ctx.loaders.orgIndex();
+  if (!index.byId.has(orgId)) {
+    throw badUserInput(`Argument "${argumentName}" names an Organization that does not exist.`, argumentName);
+  }
+}
+
+/**
+ * Runs a list in an Org named by the caller; if ThoughtSpot refuses it, a missing Org is reported as the caller's
+ * mistake rather than as an upstream failure. Costs nothing extra when the list succeeds.
+ */
+export async function inNamedOrg<T>(ctx: Context, orgId: number, argumentName: string | null, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (argumentName !== null) await assertOrgExists(ctx, orgId, argumentName);
+    throw error;
+  }
+}
+
+/**
+ * The groups of one Org, filtered and paged by ThoughtSpot: one `groups/search` (a page plus one row, or the whole
+ * list when `totalCount` or `last` without `before` needs it).
+ */
+export function groupsOfOrg(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  orgId: number,
+  args: GroupListArgs,
+  parentKey: string,
+): Promise<ConnectionModel<GroupNode>> {
+  const role = roleIdArg(ctx, args.roleId, 'roleId');
+  if (role !== null) listOrg(orgId, [{ id: role, argumentName: 'roleId' }]);
+  const user = userIdArg(ctx, args.userId, 'userId');
+  const privileges = privilegeFilter(args.privileges);
+  const query = {
+    ...(args.namePattern == null ? {} : { namePattern: args.namePattern }),
+    ...(args.type == null ? {} : { type: args.type }),
+    ...(args.visibility == null ? {} : { visibility: args.visibility }),
+    ...(privileges === null ? {} : { privileges }),
+    ...(user === null ? {} : { userIdentifiers: [user] }),
+    ...(role === null ? {} : { roleIdentifiers: [role.guid] }),
+  };
+  const sort = groupSort(args.orderBy);
+  return pagedConnection(info, args, parentKey, (page) => ctx.loaders.groupSearch.load({ orgId, query, sort, page }));
+}
+
+/** The user filters every user list shares. */
+export function userFilterOf(args: Omit<UserListArgs, 'groupId' | 'roleId'>): UserFilter {
+  const privileges = privilegeFilter(args.privileges);
+  return {
+    ...(args.namePattern == null ? {} : { namePattern: args.namePattern }),
+    ...(args.email == null ? {} : { email: args.email }),
+    ...(args.accountStatus == null ? {} : { accountStatus: args.accountStatus }),
+    ...(args.accountType == null ? {} : { accountType: args.accountType }),
+    ...(args.visibility == null ? {} : { visibility: args.visibility }),
+    ...(privileges === null ? {} : { privileges }),
+  };
+}
+
+/** The users of one Org, filtered and paged by ThoughtSpot: one `users/search`. */
+export function usersOfOrg(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  orgId: number,
+  args: UserListArgs,
+  parentKey: string,
+): Promise<ConnectionModel<UserRecord>> {
+  const group = groupIdArg(ctx, args.groupId, 'groupId');
+  const role = roleIdArg(ctx, args.roleId, 'roleId');
+  listOrg(orgId, [
+    { id: group, argumentName: 'groupId' },
+    { id: role, argumentName: 'roleId' },
+  ]);
+  const query = {
+    ...userFilterOf(args),
+    ...(group === null ? {} : { groupIdentifiers: [group.guid] }),
+    ...(role === null ? {} : { roleIdentifiers: [role.guid] }),
+  };
+  const sort = userSort(args.orderBy);
+  return pagedConnection(info, args, parentKey, (page) => ctx.loaders.userSearch.load({ orgId, query, sort, page }));
+}
+
+/** The roles of one Org, from the Org's role index (one `roles/search` per Org per request), filtered in memory. */
+export async function rolesOfOrg(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  orgId: number,
+  args: RoleListArgs,
+  parentKey: string,
+): Promise<ConnectionModel<RoleNode>> {
+  const group = groupIdArg(ctx, args.groupId, 'groupId');
+  if (group !== null) listOrg(orgId, [{ id: group, argumentName: 'groupId' }]);
+  const index = await ctx.loaders.roleIndex.load(orgId);
+  const matchesName = namePatternMatcher(args.namePattern);
+  const privileges = args.privileges == null || args.privileges.length === 0 ? null : new Set<string>(args.privileges);
+  const roles = (group === null ? index.list : index.rolesOfGroup(group.guid)).filter(
+    (role) =>
+      matchesName(role.name) &&
+      (privileges === null ||
+        role.privileges.some((p) => privileges.has(p) || (p === 'CAN_MODIDY_FOLDERS' && privileges.has('CAN_MODIFY_FOLDERS')))),
+  );
+  return listConnection(info, args, parentKey, sortRoles(roles, args.orderBy));
+}
+
+/** Arguments of `Group.members`. */
+export interface MembersArgs extends Omit<UserListArgs, 'groupId' | 'roleId'> {
+  readonly membership?: 'DIRECT' | 'ALL' | null;
+}
+
+/**
+ * A group's members. Every `Group.members` of one query level shares one `users/search` per Org (see
+ * loaders/users.ts `members`); `membership: ALL` first reads the Org's group index (one call per Org per request)
+ * for the sub-group closure.
+ */
+export async function membersOfGroup(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  group: GroupNode,
+  args: MembersArgs,
+): Promise<ConnectionModel<UserRecord>> {
+  const filter = userFilterOf(args);
+  const sort = userSort(args.orderBy);
+  const parentKey = globalIdOf(ctx, { typename: 'Group', orgId: group.orgId, guid: group.id });
+  const ids =
+    args.membership === 'ALL' ? [...(await ctx.loaders.groupIndex.load(group.orgId)).closureOf(group.id)].sort() : [group.id];
+  const everyone = group.systemGroup && group.name === ALL_GROUP_NAME;
+  return pagedConnection(info, args, parentKey, (page) =>
+    ctx.loaders.members.load({ orgId: group.orgId, via: 'groups', ids, match: ids, matchOn: 'direct', everyone, filter, sort, page }),
+  );
+}
+
+/**
+ * A role's holders: the users whose groups (direct or inherited) include a group the role is assigned to. Every
+ * `Role.users` of one level shares one `users/search` per Org with `role_identifiers`.
+ */
+export function usersOfRole(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  role: RoleNode,
+  args: Omit<UserListArgs, 'groupId' | 'roleId'>,
+): Promise<ConnectionModel<UserRecord>> {
+  const filter = userFilterOf(args);
+  const sort = userSort(args.orderBy);
+  const parentKey = globalIdOf(ctx, { typename: 'Role', orgId: role.orgId, guid: role.id });
+  const match = role.groups.map((group) => group.id).sort();
+  const everyone = role.groups.some((group) => group.name === ALL_GROUP_NAME);
+  const ids = match.length === 0 ? [] : [role.id];
+  return pagedConnection(info, args, parentKey, (page) =>
+    ctx.loaders.members.load({ orgId: role.orgId, via: 'roles', ids, match, matchOn: 'inherited', everyone, filter, sort, page }),
+  );
+}
+
+/**
+ * Loads the object a decoded global ID names, or null when it does not exist. Groups and roles come from their Org's
+ * index; when that Org itself is gone, the index read fails upstream, and the Org index decides between "null" and a
+ * real failure.
+ */
+export async function loadNode(ctx: Context, target: GlobalIdTarget): Promise<NodeModel | null> {
+  switch (target.typename) {
+    case 'Organization':
+      return (await ctx.loaders.orgIndex()).byId.get(target.orgId) ?? null;
+    case 'User':
+      return ctx.loaders.userByKey.load({ by: 'id', value: target.guid }).catch(nullIfNotFound);
+    case 'Group':
+      return orgScoped(ctx, target.orgId, async () => (await ctx.loaders.groupIndex.load(target.orgId)).byId.get(target.guid) ?? null);
+    case 'Role':
+      return orgScoped(ctx, target.orgId, async () => (await ctx.loaders.roleIndex.load(target.orgId)).byId.get(target.guid) ?? null);
+  }
+}
+
+/** Resolves to null for a loader's not-found result, and rethrows anything else. */
+export function nullIfNotFound(error: unknown): null {
+  if (isRecordNotFound(error)) return null;
+  throw error;
+}
+
+async function orgScoped<T>(ctx: Context, orgId: number, run: () => Promise<T | null>): Promise<T | null> {
+  try {
+    return await run();
+  } catch (error) {
+    const index = await ctx.loaders.orgIndex();
+    if (!index.byId.has(orgId)) return null;
+    throw error;
+  }
+}

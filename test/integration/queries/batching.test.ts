@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFixtureOrg } from '../../support/fixtures.js';
+import { callsSince, executeData, lastSeq } from '../../support/graphql.js';
+import { startTestStack, type TestStack } from '../../support/harness.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ seed: 'minimal' });
+  addFixtureOrg(stack.emulator);
+});
+afterAll(() => stack.close());
+
+const THREE_LEVELS = `query ($groups: Int!, $members: Int!, $roles: Int!) {
+  organizationByName(name: "Fixture-Co") {
+    groups(first: $groups, namePattern: "G-%") { nodes { name
+      members(first: $members, membership: ALL) { nodes { username
+        roles(first: $roles) { nodes { name } }
+        groups(first: $roles) { nodes { name } }
+      } }
+      subGroups(first: $roles) { nodes { name } }
+    } }
+  }
+}`;
+
+interface Result {
+  organizationByName: { groups: { nodes: { members: { nodes: { roles: { nodes: unknown[] } }[] } }[] } };
+}
+
+describe('upstream calls of a nested query', () => {
+  it('do not change when every page size doubles (they grow with depth and Org scopes, not with nodes)', async () => {
+    const counts: Record<string, number>[] = [];
+    const nodes: number[] = [];
+    for (const sizes of [
+      { groups: 2, members: 3, roles: 1 },
+      { groups: 4, members: 6, roles: 2 },
+      { groups: 8, members: 12, roles: 4 },
+    ]) {
+      const since = lastSeq(stack.emulator);
+      const data = await executeData<Result>(stack.app, { query: THREE_LEVELS, variables: sizes });
+      counts.push(callsSince(stack.emulator, since));
+      const groups = data.organizationByName.groups.nodes;
+      const members = groups.flatMap((g) => g.members.nodes);
+      nodes.push(groups.length + members.length + members.reduce((n, m) => n + m.roles.nodes.length, 0));
+    }
+    expect(nodes[1]).toBeGreaterThan(nodes[0] as number);
+    expect(nodes[2]).toBeGreaterThan(nodes[1] as number);
+    // orgs/search (the Org by name), groups/search twice (the paged level, the Org's group index for the sub-group
+    // closure and the users' groups), users/search (every member list of the level), roles/search (effective roles).
+    const expected = { 'groups/search': 2, 'orgs/search': 1, 'roles/search': 1, 'users/search': 1 };
+    expect(counts).toEqual([expected, expected, expected]);
+  });
+});
