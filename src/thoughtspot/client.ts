@@ -3,7 +3,7 @@
 // resource functions.
 
 import type { Dispatcher } from 'undici';
-import type { ThoughtSpotClient, ThoughtSpotClientOptions } from './types.js';
+import type { OrgScope, PageRequest, ThoughtSpotClient, ThoughtSpotClientOptions } from './types.js';
 import { ThoughtSpotProtocolError } from './errors.js';
 import { resolveOptions } from './options.js';
 import { SecretRegistry } from './redact.js';
@@ -13,7 +13,7 @@ import { Semaphore } from './semaphore.js';
 import { Pipeline } from './pipeline.js';
 import { TokenManager } from './auth.js';
 import { createPool } from './transport.js';
-import { UnstableListingError } from './paging.js';
+import { UnstableListingError, walkPages } from './paging.js';
 import { checkPageSize, checkScope } from './request-checks.js';
 import * as users from './users.js';
 import * as groups from './groups.js';
@@ -98,15 +98,24 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Thou
     }
   }
 
+  // Not a generator itself, so that a bad scope or page size throws at the call rather than at the first `next()`.
+  function walkSearch<T extends { readonly id: string }>(
+    endpoint: string,
+    scope: OrgScope,
+    pageSize: number,
+    search: (page: PageRequest) => Promise<T[]>,
+  ): AsyncGenerator<T> {
+    const orgId = checkScope(endpoint, scope);
+    checkPageSize(endpoint, orgId, pageSize);
+    return typedWalk(endpoint, orgId, walkPages((offset, size) => search({ offset, size }), (row) => row.id, pageSize));
+  }
+
   // Every promise-returning method is async, so a request refused before sending rejects like any other failure
   // instead of throwing synchronously.
   return {
     searchUsers: async (scope, query, page, callOptions) => users.searchUsers(run, scope, query, page, callOptions),
-    iterateUsers: (scope, query, pageSize = users.DEFAULT_ITERATION_PAGE_SIZE, callOptions) => {
-      const orgId = checkScope(users.USER_ENDPOINTS.search, scope);
-      checkPageSize(users.USER_ENDPOINTS.search, orgId, pageSize);
-      return typedWalk(users.USER_ENDPOINTS.search, orgId, users.iterateUsers(run, scope, query, pageSize, callOptions));
-    },
+    iterateUsers: (scope, query, pageSize = users.DEFAULT_ITERATION_PAGE_SIZE, callOptions) =>
+      walkSearch(users.USER_ENDPOINTS.search, scope, pageSize, (page) => users.searchUsers(run, scope, query, page, callOptions)),
     createUser: async (scope, input, callOptions) => users.createUser(run, scope, input, callOptions),
     updateUser: async (scope, identifier, input, callOptions) => users.updateUser(run, scope, identifier, input, callOptions),
     deleteUser: async (scope, identifier, callOptions) => users.deleteUser(run, scope, identifier, callOptions),
@@ -119,11 +128,8 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Thou
     changeUserPassword: async (scope, input, callOptions) => users.changeUserPassword(run, scope, input, callOptions),
 
     searchGroups: async (scope, query, page, callOptions) => groups.searchGroups(run, scope, query, page, callOptions),
-    iterateGroups: (scope, query, pageSize = users.DEFAULT_ITERATION_PAGE_SIZE, callOptions) => {
-      const orgId = checkScope(groups.GROUP_ENDPOINTS.search, scope);
-      checkPageSize(groups.GROUP_ENDPOINTS.search, orgId, pageSize);
-      return typedWalk(groups.GROUP_ENDPOINTS.search, orgId, groups.iterateGroups(run, scope, query, pageSize, callOptions));
-    },
+    iterateGroups: (scope, query, pageSize = users.DEFAULT_ITERATION_PAGE_SIZE, callOptions) =>
+      walkSearch(groups.GROUP_ENDPOINTS.search, scope, pageSize, (page) => groups.searchGroups(run, scope, query, page, callOptions)),
     createGroup: async (scope, input, callOptions) => groups.createGroup(run, scope, input, callOptions),
     updateGroup: async (scope, identifier, input, callOptions) => groups.updateGroup(run, scope, identifier, input, callOptions),
     deleteGroup: async (scope, identifier, callOptions) => groups.deleteGroup(run, scope, identifier, callOptions),

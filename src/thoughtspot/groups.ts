@@ -6,7 +6,6 @@ import type { CallOptions, GroupCreate, GroupImport, GroupSearch, GroupUpdate, O
 import type { Pipeline } from './pipeline.js';
 import {
   enumOrNull,
-  expectArray,
   expectObject,
   flag,
   optionalNumber,
@@ -16,9 +15,9 @@ import {
   requiredString,
   stringList,
 } from './decode.js';
-import { API_PREFIX, checkOperation, checkPage, checkScope, pathIdentifier } from './request-checks.js';
-import { walkPages } from './paging.js';
-import { importResult, sortOptions, withoutUndefined } from './shared.js';
+import { checkOperation, checkPage, checkScope, pathIdentifier } from './request-checks.js';
+import { deleteIdentified, orgCall, voidWrite } from './calls.js';
+import { importResult, recordList, sortOptions, withoutUndefined } from './shared.js';
 import { readVisibility } from './users.js';
 
 /** Contract endpoint ids. */
@@ -56,10 +55,6 @@ export function toGroupRecord(value: unknown, what = 'group'): GroupRecord {
   };
 }
 
-function toGroupList(value: unknown): GroupRecord[] {
-  return expectArray(value, 'groups/search response').map((item, index) => toGroupRecord(item, `groups/search response[${index}]`));
-}
-
 /** The `groups/search` body; a sort is always sent (CONTRACT.md §16 Q19). */
 export function groupSearchBody(query: GroupSearch, page: { record_offset: number; record_size: number }): Record<string, unknown> {
   return withoutUndefined({
@@ -89,29 +84,14 @@ export function searchGroups(
   page: PageRequest,
   options?: CallOptions,
 ): Promise<GroupRecord[]> {
-  const orgId = checkScope(GROUP_ENDPOINTS.search, scope);
-  return pipeline.execute({
-    endpoint: GROUP_ENDPOINTS.search,
-    method: 'POST',
-    path: `${API_PREFIX}/groups/search`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = GROUP_ENDPOINTS.search;
+  const orgId = checkScope(endpoint, scope);
+  return orgCall(pipeline, endpoint, orgId, {
     kind: 'read',
-    body: groupSearchBody(query, checkPage(GROUP_ENDPOINTS.search, orgId, page)),
-    decode: toGroupList,
+    body: groupSearchBody(query, checkPage(endpoint, orgId, page)),
+    decode: (json) => recordList(json, 'groups/search response', toGroupRecord),
     options,
   });
-}
-
-/** Every matching group, page by page. */
-export function iterateGroups(
-  pipeline: Pipeline,
-  scope: OrgScope,
-  query: GroupSearch,
-  pageSize: number,
-  options?: CallOptions,
-): AsyncGenerator<GroupRecord> {
-  return walkPages((offset, size) => searchGroups(pipeline, scope, query, { offset, size }, options), (group) => group.id, pageSize);
 }
 
 function groupFields(input: GroupCreate | GroupUpdate): Record<string, unknown> {
@@ -131,13 +111,8 @@ function groupFields(input: GroupCreate | GroupUpdate): Record<string, unknown> 
 
 /** `groups/create`, in the scope's Org. */
 export function createGroup(pipeline: Pipeline, scope: OrgScope, input: GroupCreate, options?: CallOptions): Promise<GroupRecord> {
-  const orgId = checkScope(GROUP_ENDPOINTS.create, scope);
-  return pipeline.execute({
-    endpoint: GROUP_ENDPOINTS.create,
-    method: 'POST',
-    path: `${API_PREFIX}/groups/create`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = GROUP_ENDPOINTS.create;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'write',
     body: withoutUndefined(groupFields(input)),
     decode: (json) => toGroupRecord(json, 'groups/create response'),
@@ -156,46 +131,22 @@ export function updateGroup(pipeline: Pipeline, scope: OrgScope, identifier: str
     'roleIdentifiers',
     'defaultLiveboardIdentifiers',
   ]);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/groups/${pathIdentifier(endpoint, orgId, 'group identifier', identifier)}/update`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
+  return voidWrite(pipeline, endpoint, orgId, {
+    segment: pathIdentifier(endpoint, orgId, 'group identifier', identifier),
     body: withoutUndefined({ ...groupFields(input), operation: input.operation }),
-    decode: () => undefined,
     options,
   });
 }
 
 /** `groups/{id}/delete` (204). */
 export function deleteGroup(pipeline: Pipeline, scope: OrgScope, identifier: string, options?: CallOptions): Promise<void> {
-  const endpoint = GROUP_ENDPOINTS.delete;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/groups/${pathIdentifier(endpoint, orgId, 'group identifier', identifier)}/delete`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: {},
-    decode: () => undefined,
-    options,
-  });
+  return deleteIdentified(pipeline, GROUP_ENDPOINTS.delete, scope, 'group identifier', identifier, options);
 }
 
 /** `groups/import`: `dry_run` and `delete_unspecified_groups` always sent; a dry run is retried like a read. */
 export function importGroups(pipeline: Pipeline, scope: OrgScope, input: GroupImport, options?: CallOptions): Promise<ImportResult> {
   const endpoint = GROUP_ENDPOINTS.import;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/groups/import`,
-    orgId,
-    auth: 'bearer',
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: input.dryRun ? 'read' : 'write',
     body: {
       groups: input.groups.map((row) =>

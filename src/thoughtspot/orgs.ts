@@ -4,9 +4,10 @@
 import { ORG_STATUSES, ORG_VISIBILITIES, type OrgRecord } from './records.js';
 import type { CallOptions, OrgCreate, OrgScope, OrgSearch, OrgUpdate } from './types.js';
 import type { Pipeline } from './pipeline.js';
-import { enumOrNull, expectArray, expectObject, optionalString, orgId as readOrgId, requiredString } from './decode.js';
-import { API_PREFIX, checkOperation, checkScope, pathIdentifier } from './request-checks.js';
-import { withoutUndefined } from './shared.js';
+import { enumOrNull, expectObject, optionalString, orgId as readOrgId, requiredString } from './decode.js';
+import { checkOperation, checkScope, pathIdentifier } from './request-checks.js';
+import { deleteIdentified, orgCall, voidWrite } from './calls.js';
+import { recordList, withoutUndefined } from './shared.js';
 
 /** Contract endpoint ids. */
 export const ORG_ENDPOINTS = {
@@ -30,13 +31,8 @@ export function toOrgRecord(value: unknown, what = 'org'): OrgRecord {
 
 /** `orgs/search`: not paginated upstream, every match comes back. */
 export function searchOrgs(pipeline: Pipeline, scope: OrgScope, query: OrgSearch, options?: CallOptions): Promise<OrgRecord[]> {
-  const orgId = checkScope(ORG_ENDPOINTS.search, scope);
-  return pipeline.execute({
-    endpoint: ORG_ENDPOINTS.search,
-    method: 'POST',
-    path: `${API_PREFIX}/orgs/search`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = ORG_ENDPOINTS.search;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'read',
     body: withoutUndefined({
       org_identifier: query.identifier,
@@ -45,21 +41,15 @@ export function searchOrgs(pipeline: Pipeline, scope: OrgScope, query: OrgSearch
       status: query.status,
       user_identifiers: query.userIdentifiers,
     }),
-    decode: (json) =>
-      expectArray(json, 'orgs/search response').map((item, index) => toOrgRecord(item, `orgs/search response[${index}]`)),
+    decode: (json) => recordList(json, 'orgs/search response', toOrgRecord),
     options,
   });
 }
 
 /** `orgs/create`. */
 export function createOrg(pipeline: Pipeline, scope: OrgScope, input: OrgCreate, options?: CallOptions): Promise<OrgRecord> {
-  const orgId = checkScope(ORG_ENDPOINTS.create, scope);
-  return pipeline.execute({
-    endpoint: ORG_ENDPOINTS.create,
-    method: 'POST',
-    path: `${API_PREFIX}/orgs/create`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = ORG_ENDPOINTS.create;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'write',
     body: withoutUndefined({ name: input.name, description: input.description }),
     decode: (json) => toOrgRecord(json, 'orgs/create response'),
@@ -72,13 +62,8 @@ export function updateOrg(pipeline: Pipeline, scope: OrgScope, identifier: strin
   const endpoint = ORG_ENDPOINTS.update;
   const orgId = checkScope(endpoint, scope);
   checkOperation(endpoint, orgId, input, ['userIdentifiers', 'groupIdentifiers']);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/orgs/${pathIdentifier(endpoint, orgId, 'Org identifier', String(identifier))}/update`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
+  return voidWrite(pipeline, endpoint, orgId, {
+    segment: pathIdentifier(endpoint, orgId, 'Org identifier', String(identifier)),
     body: withoutUndefined({
       name: input.name,
       description: input.description,
@@ -86,24 +71,11 @@ export function updateOrg(pipeline: Pipeline, scope: OrgScope, identifier: strin
       group_identifiers: input.groupIdentifiers,
       operation: input.operation,
     }),
-    decode: () => undefined,
     options,
   });
 }
 
 /** `orgs/{id}/delete` (204): removes the Org, its objects and the users that belonged only to it. */
 export function deleteOrg(pipeline: Pipeline, scope: OrgScope, identifier: string, options?: CallOptions): Promise<void> {
-  const endpoint = ORG_ENDPOINTS.delete;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/orgs/${pathIdentifier(endpoint, orgId, 'Org identifier', String(identifier))}/delete`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: {},
-    decode: () => undefined,
-    options,
-  });
+  return deleteIdentified(pipeline, ORG_ENDPOINTS.delete, scope, 'Org identifier', String(identifier), options);
 }

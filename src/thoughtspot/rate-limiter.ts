@@ -1,6 +1,8 @@
 // Internal to src/thoughtspot: the client-side rate limiter. ThoughtSpot allows 100 requests/s per client IP with a
 // burst of 10 and answers 429 beyond that (CONTRACT.md §7); pacing ourselves is cheaper than being told to wait.
 
+import { WaiterQueue } from './waiters.js';
+
 /**
  * A token bucket written as GCRA (the "virtual scheduling" form): one number, the theoretical arrival time of the
  * next request, replaces the bucket level, so every decision is O(1) and exact. `burst` means what it means in
@@ -18,7 +20,7 @@ export class RateLimiter {
   private readonly toleranceMs: number;
   /** Theoretical arrival time of the next request at the steady rate. */
   private tat = Number.NEGATIVE_INFINITY;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters = new WaiterQueue();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,20 +51,9 @@ export class RateLimiter {
       this.reserve();
       return undefined;
     }
-    await new Promise<void>((resolve, reject) => {
-      const waiter = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        const index = this.waiters.indexOf(waiter);
-        if (index !== -1) this.waiters.splice(index, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-      this.pump();
-    });
+    const turn = this.waiters.wait(signal);
+    this.pump();
+    await turn;
     return undefined;
   }
 
@@ -84,7 +75,7 @@ export class RateLimiter {
         return;
       }
       this.reserve();
-      this.waiters.shift()?.();
+      this.waiters.wakeNext();
     }
   }
 

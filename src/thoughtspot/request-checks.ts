@@ -4,10 +4,8 @@
 import { ThoughtSpotRequestError } from './errors.js';
 import type { OrgScope, PageRequest } from './types.js';
 
-/** The REST v2.0 prefix every endpoint path starts with. */
-export const API_PREFIX = '/api/rest/2.0';
-
-function refuse(endpoint: string, orgId: number | undefined, message: string): never {
+/** Refuse a call before sending it: a `ThoughtSpotRequestError` without a status, after 0 attempts. */
+export function refuse(endpoint: string, orgId: number | undefined, message: string): never {
   throw new ThoughtSpotRequestError(message, { endpoint, orgId, attempts: 0 });
 }
 

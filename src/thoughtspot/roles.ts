@@ -4,9 +4,10 @@
 import { ROLE_PERMISSIONS, type RoleRecord } from './records.js';
 import type { CallOptions, OrgScope, RoleCreate, RoleSearch, RoleUpdate } from './types.js';
 import type { Pipeline } from './pipeline.js';
-import { enumOrNull, expectArray, expectObject, flag, optionalNumber, optionalString, orgRefList, refList, requiredString, stringList } from './decode.js';
-import { API_PREFIX, checkScope, pathIdentifier } from './request-checks.js';
-import { withoutUndefined } from './shared.js';
+import { enumOrNull, expectObject, flag, optionalNumber, optionalString, orgRefList, refList, requiredString, stringList } from './decode.js';
+import { checkScope, pathIdentifier } from './request-checks.js';
+import { deleteIdentified, orgCall } from './calls.js';
+import { recordList, withoutUndefined } from './shared.js';
 
 /** Contract endpoint ids. */
 export const ROLE_ENDPOINTS = {
@@ -40,13 +41,8 @@ export function toRoleRecord(value: unknown, what = 'role'): RoleRecord {
 
 /** `roles/search`: not paginated upstream. */
 export function searchRoles(pipeline: Pipeline, scope: OrgScope, query: RoleSearch, options?: CallOptions): Promise<RoleRecord[]> {
-  const orgId = checkScope(ROLE_ENDPOINTS.search, scope);
-  return pipeline.execute({
-    endpoint: ROLE_ENDPOINTS.search,
-    method: 'POST',
-    path: `${API_PREFIX}/roles/search`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = ROLE_ENDPOINTS.search;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'read',
     body: withoutUndefined({
       role_identifiers: query.roleIdentifiers,
@@ -54,21 +50,15 @@ export function searchRoles(pipeline: Pipeline, scope: OrgScope, query: RoleSear
       group_identifiers: query.groupIdentifiers,
       privileges: query.privileges,
     }),
-    decode: (json) =>
-      expectArray(json, 'roles/search response').map((item, index) => toRoleRecord(item, `roles/search response[${index}]`)),
+    decode: (json) => recordList(json, 'roles/search response', toRoleRecord),
     options,
   });
 }
 
 /** `roles/create`, in the scope's Org. */
 export function createRole(pipeline: Pipeline, scope: OrgScope, input: RoleCreate, options?: CallOptions): Promise<RoleRecord> {
-  const orgId = checkScope(ROLE_ENDPOINTS.create, scope);
-  return pipeline.execute({
-    endpoint: ROLE_ENDPOINTS.create,
-    method: 'POST',
-    path: `${API_PREFIX}/roles/create`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = ROLE_ENDPOINTS.create;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'write',
     body: withoutUndefined({
       name: input.name,
@@ -85,12 +75,8 @@ export function createRole(pipeline: Pipeline, scope: OrgScope, input: RoleCreat
 export function updateRole(pipeline: Pipeline, scope: OrgScope, identifier: string, input: RoleUpdate, options?: CallOptions): Promise<RoleRecord> {
   const endpoint = ROLE_ENDPOINTS.update;
   const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/roles/${pathIdentifier(endpoint, orgId, 'role identifier', identifier)}/update`,
-    orgId,
-    auth: 'bearer',
+  return orgCall(pipeline, endpoint, orgId, {
+    segment: pathIdentifier(endpoint, orgId, 'role identifier', identifier),
     kind: 'write',
     body: withoutUndefined({ name: input.name, description: input.description, privileges: input.privileges }),
     decode: (json) => toRoleRecord(json, 'roles/update response'),
@@ -100,17 +86,5 @@ export function updateRole(pipeline: Pipeline, scope: OrgScope, identifier: stri
 
 /** `roles/{id}/delete` (204). */
 export function deleteRole(pipeline: Pipeline, scope: OrgScope, identifier: string, options?: CallOptions): Promise<void> {
-  const endpoint = ROLE_ENDPOINTS.delete;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/roles/${pathIdentifier(endpoint, orgId, 'role identifier', identifier)}/delete`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: {},
-    decode: () => undefined,
-    options,
-  });
+  return deleteIdentified(pipeline, ROLE_ENDPOINTS.delete, scope, 'role identifier', identifier, options);
 }

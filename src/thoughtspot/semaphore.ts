@@ -3,10 +3,12 @@
 // release them back-to-back as connections free up, a burst the limiter never saw. So the adapter waits here first,
 // takes its rate slot second, and dispatches straight after.
 
+import { WaiterQueue } from './waiters.js';
+
 /** A FIFO counting semaphore whose waits can be aborted. */
 export class Semaphore {
   private available: number;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters = new WaiterQueue();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
@@ -32,19 +34,7 @@ export class Semaphore {
       this.available -= 1;
       return this.releaser();
     }
-    await new Promise<void>((resolve, reject) => {
-      const waiter = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        const index = this.waiters.indexOf(waiter);
-        if (index !== -1) this.waiters.splice(index, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+    await this.waiters.wait(signal);
     return this.releaser();
   }
 
@@ -53,10 +43,8 @@ export class Semaphore {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiters.shift();
       // The slot passes straight to the next waiter, so `available` only grows when nobody is waiting.
-      if (next !== undefined) next();
-      else this.available += 1;
+      if (!this.waiters.wakeNext()) this.available += 1;
     };
   }
 }

@@ -14,6 +14,11 @@ export function sortOptions(sort: SortOptions | undefined): SortOptionsWire {
   return { field_name: chosen.field, order: chosen.order };
 }
 
+/** Read a search response: an array whose items `read` turns into records, each named by its index in errors. */
+export function recordList<T>(value: unknown, what: string, read: (item: unknown, what: string) => T): T[] {
+  return expectArray(value, what).map((item, index) => read(item, `${what}[${index}]`));
+}
+
 /** A copy of a request body without `undefined` members (arrays are copied, never shared with the caller). */
 export function withoutUndefined(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -5,7 +5,8 @@ import type { SystemConfigRecord, SystemInfoRecord } from './records.js';
 import type { CallOptions, OrgScope } from './types.js';
 import type { Pipeline } from './pipeline.js';
 import { expectObject, optionalBoolean, optionalString } from './decode.js';
-import { API_PREFIX, checkScope } from './request-checks.js';
+import { checkScope } from './request-checks.js';
+import { orgCall } from './calls.js';
 
 /** Contract endpoint ids. */
 export const SYSTEM_ENDPOINTS = {
@@ -34,28 +35,14 @@ export function toSystemInfoRecord(value: unknown): SystemInfoRecord {
 
 /** `GET /system`. */
 export function getSystemInfo(pipeline: Pipeline, scope: OrgScope, options?: CallOptions): Promise<SystemInfoRecord> {
-  const orgId = checkScope(SYSTEM_ENDPOINTS.info, scope);
-  return pipeline.execute({
-    endpoint: SYSTEM_ENDPOINTS.info,
-    method: 'GET',
-    path: `${API_PREFIX}/system`,
-    orgId,
-    auth: 'bearer',
-    kind: 'read',
-    decode: toSystemInfoRecord,
-    options,
-  });
+  const endpoint = SYSTEM_ENDPOINTS.info;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), { kind: 'read', decode: toSystemInfoRecord, options });
 }
 
 /** `GET /system/config`. */
 export function getSystemConfig(pipeline: Pipeline, scope: OrgScope, options?: CallOptions): Promise<SystemConfigRecord> {
-  const orgId = checkScope(SYSTEM_ENDPOINTS.config, scope);
-  return pipeline.execute({
-    endpoint: SYSTEM_ENDPOINTS.config,
-    method: 'GET',
-    path: `${API_PREFIX}/system/config`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = SYSTEM_ENDPOINTS.config;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'read',
     decode: (json) => {
       const what = 'system/config response';

@@ -7,7 +7,9 @@ import type { Pipeline } from './pipeline.js';
 import { ThoughtSpotRequestError } from './errors.js';
 import { serviceTokenBody, toTokenRecord } from './auth.js';
 import { expectObject, optionalNumber, optionalString, WireShapeError } from './decode.js';
-import { API_PREFIX, checkScope } from './request-checks.js';
+import { checkScope, refuse } from './request-checks.js';
+import { orgCall, route, voidWrite, type EndpointId } from './calls.js';
+import type { RequestBody } from './wire.js';
 import { withoutUndefined } from './shared.js';
 
 /** Contract endpoint ids. */
@@ -18,6 +20,37 @@ export const TOKEN_ENDPOINTS = {
   revoke: 'POST /api/rest/2.0/auth/token/revoke',
 } as const;
 
+/**
+ * One `auth/token/*` mint. A token endpoint is itself the login, so it sends no bearer token; every mint is retried
+ * like a read (the exported functions below say why that is safe for each).
+ */
+function mint(pipeline: Pipeline, endpoint: EndpointId, orgId: number, body: RequestBody, options?: CallOptions): Promise<TokenRecord> {
+  return pipeline.execute({
+    endpoint,
+    ...route(endpoint),
+    orgId,
+    auth: 'none',
+    kind: 'read',
+    body,
+    decode: (json) => toTokenRecord(json, orgId),
+    options,
+  });
+}
+
+/** A mint on behalf of an end user: the new token is registered for redaction before anyone else sees it. */
+async function mintForUser(
+  pipeline: Pipeline,
+  endpoint: EndpointId,
+  orgId: number,
+  body: RequestBody,
+  register: (token: string) => void,
+  options: CallOptions | undefined,
+): Promise<TokenRecord> {
+  const record = await mint(pipeline, endpoint, orgId, body, options);
+  register(record.token);
+  return record;
+}
+
 /** Mint the service account's token for one Org. A read: minting again is harmless, so it is retried. */
 export function mintServiceToken(
   pipeline: Pipeline,
@@ -25,31 +58,19 @@ export function mintServiceToken(
   orgId: number,
   validitySeconds: number,
 ): Promise<TokenRecord> {
-  return pipeline.execute({
-    endpoint: TOKEN_ENDPOINTS.full,
-    method: 'POST',
-    path: `${API_PREFIX}/auth/token/full`,
-    orgId,
-    auth: 'none',
-    kind: 'read',
-    body: serviceTokenBody(credentials, orgId, validitySeconds),
-    decode: (json) => toTokenRecord(json, orgId),
-  });
+  return mint(pipeline, TOKEN_ENDPOINTS.full, orgId, serviceTokenBody(credentials, orgId, validitySeconds));
 }
 
 function userTokenBody(credentials: ServiceCredentials, endpoint: string, input: UserTokenRequest, defaultValiditySeconds: number): Record<string, unknown> {
   if (!('secretKey' in credentials)) {
-    throw new ThoughtSpotRequestError(
+    refuse(
+      endpoint,
+      input.orgId,
       `${endpoint} for another user needs trusted authentication: configure the client with a secretKey credential instead of a password.`,
-      { endpoint, orgId: input.orgId, attempts: 0 },
     );
   }
   if (typeof input.username !== 'string' || input.username.trim() === '') {
-    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty username, but got: ${JSON.stringify(input.username)}.`, {
-      endpoint,
-      orgId: input.orgId,
-      attempts: 0,
-    });
+    refuse(endpoint, input.orgId, `${endpoint} needs a non-empty username, but got: ${JSON.stringify(input.username)}.`);
   }
   checkScope(endpoint, { orgId: input.orgId });
   return withoutUndefined({
@@ -78,19 +99,7 @@ export async function mintUserToken(
 ): Promise<TokenRecord> {
   const endpoint = TOKEN_ENDPOINTS.full;
   const body = userTokenBody(credentials, endpoint, input, defaultValiditySeconds);
-  const record = await pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/auth/token/full`,
-    orgId: input.orgId,
-    auth: 'none',
-    kind: 'read',
-    body,
-    decode: (json) => toTokenRecord(json, input.orgId),
-    options,
-  });
-  register(record.token);
-  return record;
+  return mintForUser(pipeline, endpoint, input.orgId, body, register, options);
 }
 
 /** `auth/token/object`: a read-only token for one object, on behalf of an end user. */
@@ -104,26 +113,10 @@ export async function mintObjectToken(
 ): Promise<TokenRecord> {
   const endpoint = TOKEN_ENDPOINTS.object;
   if (typeof input.objectId !== 'string' || input.objectId.trim() === '') {
-    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty objectId, but got: ${JSON.stringify(input.objectId)}.`, {
-      endpoint,
-      orgId: input.orgId,
-      attempts: 0,
-    });
+    refuse(endpoint, input.orgId, `${endpoint} needs a non-empty objectId, but got: ${JSON.stringify(input.objectId)}.`);
   }
   const body = { ...userTokenBody(credentials, endpoint, input, defaultValiditySeconds), object_id: input.objectId };
-  const record = await pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/auth/token/object`,
-    orgId: input.orgId,
-    auth: 'none',
-    kind: 'read',
-    body,
-    decode: (json) => toTokenRecord(json, input.orgId),
-    options,
-  });
-  register(record.token);
-  return record;
+  return mintForUser(pipeline, endpoint, input.orgId, body, register, options);
 }
 
 /**
@@ -134,12 +127,7 @@ export async function validateToken(pipeline: Pipeline, scope: OrgScope, token: 
   const endpoint = TOKEN_ENDPOINTS.validate;
   const orgId = checkScope(endpoint, scope);
   try {
-    return await pipeline.execute({
-      endpoint,
-      method: 'POST',
-      path: `${API_PREFIX}/auth/token/validate`,
-      orgId,
-      auth: 'bearer',
+    return await orgCall(pipeline, endpoint, orgId, {
       kind: 'read',
       body: { token },
       secrets: [token],
@@ -176,19 +164,6 @@ export async function validateToken(pipeline: Pipeline, scope: OrgScope, token: 
 export function revokeToken(pipeline: Pipeline, scope: OrgScope, token: string, options?: CallOptions): Promise<void> {
   const endpoint = TOKEN_ENDPOINTS.revoke;
   const orgId = checkScope(endpoint, scope);
-  if (typeof token !== 'string' || token === '') {
-    throw new ThoughtSpotRequestError(`${endpoint} needs a non-empty token.`, { endpoint, orgId, attempts: 0 });
-  }
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/auth/token/revoke`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: { token },
-    secrets: [token],
-    decode: () => undefined,
-    options,
-  });
+  if (typeof token !== 'string' || token === '') refuse(endpoint, orgId, `${endpoint} needs a non-empty token.`);
+  return voidWrite(pipeline, endpoint, orgId, { body: { token }, secrets: [token], options });
 }

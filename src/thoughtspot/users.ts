@@ -6,7 +6,6 @@ import type { CallOptions, OrgScope, PageRequest, UserCreate, UserImport, UserSe
 import type { Pipeline } from './pipeline.js';
 import {
   enumOrNull,
-  expectArray,
   expectObject,
   flag,
   optionalBoolean,
@@ -20,9 +19,9 @@ import {
   WireShapeError,
   describe,
 } from './decode.js';
-import { API_PREFIX, checkIdentifierList, checkOperation, checkPage, checkScope, pathIdentifier } from './request-checks.js';
-import { walkPages } from './paging.js';
-import { importResult, sortOptions, withoutUndefined } from './shared.js';
+import { checkIdentifierList, checkOperation, checkPage, checkScope, pathIdentifier } from './request-checks.js';
+import { deleteIdentified, orgCall, voidWrite } from './calls.js';
+import { importResult, recordList, sortOptions, withoutUndefined } from './shared.js';
 
 /** Contract endpoint ids (the emulator's call log and the adapter's events use them verbatim). */
 export const USER_ENDPOINTS = {
@@ -80,10 +79,6 @@ export function toUserRecord(value: unknown, what = 'user'): UserRecord {
   };
 }
 
-function toUserList(value: unknown): UserRecord[] {
-  return expectArray(value, 'users/search response').map((item, index) => toUserRecord(item, `users/search response[${index}]`));
-}
-
 /** The `users/search` body. A sort is always sent: the default order is undocumented (CONTRACT.md §16 Q19). */
 export function userSearchBody(query: UserSearch, page: { record_offset: number; record_size: number }): Record<string, unknown> {
   return withoutUndefined({
@@ -111,40 +106,20 @@ export function searchUsers(
   page: PageRequest,
   options?: CallOptions,
 ): Promise<UserRecord[]> {
-  const orgId = checkScope(USER_ENDPOINTS.search, scope);
-  return pipeline.execute({
-    endpoint: USER_ENDPOINTS.search,
-    method: 'POST',
-    path: `${API_PREFIX}/users/search`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = USER_ENDPOINTS.search;
+  const orgId = checkScope(endpoint, scope);
+  return orgCall(pipeline, endpoint, orgId, {
     kind: 'read',
-    body: userSearchBody(query, checkPage(USER_ENDPOINTS.search, orgId, page)),
-    decode: toUserList,
+    body: userSearchBody(query, checkPage(endpoint, orgId, page)),
+    decode: (json) => recordList(json, 'users/search response', toUserRecord),
     options,
   });
 }
 
-/** Every matching user, page by page (see paging.ts for how shifting listings are handled). */
-export function iterateUsers(
-  pipeline: Pipeline,
-  scope: OrgScope,
-  query: UserSearch,
-  pageSize: number,
-  options?: CallOptions,
-): AsyncGenerator<UserRecord> {
-  return walkPages((offset, size) => searchUsers(pipeline, scope, query, { offset, size }, options), (user) => user.id, pageSize);
-}
-
 /** `users/create`. */
 export function createUser(pipeline: Pipeline, scope: OrgScope, input: UserCreate, options?: CallOptions): Promise<UserRecord> {
-  const orgId = checkScope(USER_ENDPOINTS.create, scope);
-  return pipeline.execute({
-    endpoint: USER_ENDPOINTS.create,
-    method: 'POST',
-    path: `${API_PREFIX}/users/create`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = USER_ENDPOINTS.create;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'write',
     body: withoutUndefined({
       name: input.name,
@@ -174,13 +149,8 @@ export function updateUser(pipeline: Pipeline, scope: OrgScope, identifier: stri
   const endpoint = USER_ENDPOINTS.update;
   const orgId = checkScope(endpoint, scope);
   checkOperation(endpoint, orgId, input, ['groupIdentifiers', 'orgIdentifiers']);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/${pathIdentifier(endpoint, orgId, 'user identifier', identifier)}/update`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
+  return voidWrite(pipeline, endpoint, orgId, {
+    segment: pathIdentifier(endpoint, orgId, 'user identifier', identifier),
     body: withoutUndefined({
       name: input.name,
       display_name: input.displayName,
@@ -196,26 +166,13 @@ export function updateUser(pipeline: Pipeline, scope: OrgScope, identifier: stri
       preferred_locale: input.preferredLocale,
       operation: input.operation,
     }),
-    decode: () => undefined,
     options,
   });
 }
 
 /** `users/{id}/delete` (204): removes the user from the whole cluster (CONTRACT.md §11.2). */
 export function deleteUser(pipeline: Pipeline, scope: OrgScope, identifier: string, options?: CallOptions): Promise<void> {
-  const endpoint = USER_ENDPOINTS.delete;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/${pathIdentifier(endpoint, orgId, 'user identifier', identifier)}/delete`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: {},
-    decode: () => undefined,
-    options,
-  });
+  return deleteIdentified(pipeline, USER_ENDPOINTS.delete, scope, 'user identifier', identifier, options);
 }
 
 /** `users/deactivate`: returns the activation link (it carries a one-off token: treat it as a secret). */
@@ -223,12 +180,7 @@ export function deactivateUser(pipeline: Pipeline, scope: OrgScope, identifier: 
   const endpoint = USER_ENDPOINTS.deactivate;
   const orgId = checkScope(endpoint, scope);
   pathIdentifier(endpoint, orgId, 'user identifier', identifier);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/deactivate`,
-    orgId,
-    auth: 'bearer',
+  return orgCall(pipeline, endpoint, orgId, {
     kind: 'write',
     body: { user_identifier: identifier, base_url: baseUrl },
     decode: (json) => {
@@ -250,13 +202,7 @@ export function activateUser(
   options?: CallOptions,
 ): Promise<UserRecord> {
   const endpoint = USER_ENDPOINTS.activate;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/activate`,
-    orgId,
-    auth: 'bearer',
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'write',
     body: { user_identifier: input.identifier, auth_token: input.authToken, password: input.password },
     secrets: [input.authToken, input.password],
@@ -272,13 +218,7 @@ export function activateUser(
  */
 export function importUsers(pipeline: Pipeline, scope: OrgScope, input: UserImport, options?: CallOptions): Promise<ImportResult> {
   const endpoint = USER_ENDPOINTS.import;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/import`,
-    orgId,
-    auth: 'bearer',
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: input.dryRun ? 'read' : 'write',
     body: withoutUndefined({
       users: input.users.map((row) =>
@@ -315,33 +255,15 @@ export function forceLogoutUsers(pipeline: Pipeline, scope: OrgScope, identifier
     identifiers,
     'without user_identifiers ThoughtSpot logs out every user on the cluster, which the adapter never does.',
   );
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/force-logout`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
-    body: { user_identifiers: [...identifiers] },
-    decode: () => undefined,
-    options,
-  });
+  return voidWrite(pipeline, endpoint, orgId, { body: { user_identifiers: [...identifiers] }, options });
 }
 
 /** `users/reset-password` (204): an administrator sets a new password. */
 export function resetUserPassword(pipeline: Pipeline, scope: OrgScope, identifier: string, newPassword: string, options?: CallOptions): Promise<void> {
   const endpoint = USER_ENDPOINTS.resetPassword;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/reset-password`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
+  return voidWrite(pipeline, endpoint, checkScope(endpoint, scope), {
     body: { user_identifier: identifier, new_password: newPassword },
     secrets: [newPassword],
-    decode: () => undefined,
     options,
   });
 }
@@ -354,30 +276,17 @@ export function changeUserPassword(
   options?: CallOptions,
 ): Promise<void> {
   const endpoint = USER_ENDPOINTS.changePassword;
-  const orgId = checkScope(endpoint, scope);
-  return pipeline.execute({
-    endpoint,
-    method: 'POST',
-    path: `${API_PREFIX}/users/change-password`,
-    orgId,
-    auth: 'bearer',
-    kind: 'write',
+  return voidWrite(pipeline, endpoint, checkScope(endpoint, scope), {
     body: { user_identifier: input.identifier, current_password: input.currentPassword, new_password: input.newPassword },
     secrets: [input.currentPassword, input.newPassword],
-    decode: () => undefined,
     options,
   });
 }
 
 /** `GET auth/session/user`: the service account as ThoughtSpot sees it in this Org. */
 export function getCurrentUser(pipeline: Pipeline, scope: OrgScope, options?: CallOptions): Promise<UserRecord> {
-  const orgId = checkScope(USER_ENDPOINTS.currentUser, scope);
-  return pipeline.execute({
-    endpoint: USER_ENDPOINTS.currentUser,
-    method: 'GET',
-    path: `${API_PREFIX}/auth/session/user`,
-    orgId,
-    auth: 'bearer',
+  const endpoint = USER_ENDPOINTS.currentUser;
+  return orgCall(pipeline, endpoint, checkScope(endpoint, scope), {
     kind: 'read',
     decode: (json) => toUserRecord(json, 'auth/session/user response'),
     options,
