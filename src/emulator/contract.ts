@@ -39,7 +39,8 @@ export interface ContractEndpoint {
     readonly content_type: string;
     readonly schema: SchemaNode;
   } | null;
-  readonly success: { readonly status: number };
+  /** The success status, and the response body's schema (null for 204 answers). */
+  readonly success: { readonly status: number; readonly schema?: SchemaNode | null };
 }
 
 interface ContractFile {

@@ -1,28 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
 import { createEmulatorServer, type EmulatorServer } from '../../src/emulator/server.js';
 import { EmulatorError, forbidden, unauthenticated } from '../../src/emulator/types.js';
 import { createEchoHandlers, createFakeState, FAKE_TOKEN, type FakeState } from './support/fake-domain.js';
-import { readVendorError, send } from './support/http.js';
-import { startTestEmulator } from './support/start.js';
+import { Api, readVendorError, send } from './support/http.js';
+import { useEmulator } from './support/start.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('emulator error envelope', () => {
-  let emulator: Emulator;
-  let token: string;
-
-  beforeAll(async () => {
-    ({ emulator, token } = await startTestEmulator({ rateLimit: { enabled: false } }));
-  });
-  afterEach(() => emulator.reset());
-  afterAll(() => emulator.close());
+  const t = useEmulator({ seed: 'minimal', isolation: 'controls' });
 
   it('uses shape B by default: nested debug object whose debug is a JSON-encoded array of strings', async () => {
-    const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { token, body: { record_size: 'x' } });
+    const result = await t.api.post('/users/search', { record_size: 'x' }, t.admin);
     expect(result.status).toBe(400);
     expect(result.headers.get('content-type')).toBe('application/json');
-    const body = result.json<{ error: { message: { debug: Record<string, unknown> } } }>();
+    const body = result.body as { error: { message: { debug: Record<string, unknown> } } };
     expect(Object.keys(body)).toEqual(['error']);
     const inner = body.error.message.debug;
     expect(Object.keys(inner).sort()).toEqual(['code', 'debug', 'incident_id_guid', 'trace_id_guid']);
@@ -36,10 +28,10 @@ describe('emulator error envelope', () => {
   });
 
   it('uses shape A when fidelity.errorShape is A: flat message with a plain debug string', async () => {
-    emulator.setFidelity({ errorShape: 'A' });
-    const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { body: {} });
+    t.emulator.setFidelity({ errorShape: 'A' });
+    const result = await t.api.post('/users/search', {});
     expect(result.status).toBe(401);
-    const body = result.json<{ error: { message: Record<string, unknown> } }>();
+    const body = result.body as { error: { message: Record<string, unknown> } };
     expect(Object.keys(body.error.message).sort()).toEqual(['code', 'debug', 'incident_id_guid', 'trace_id_guid']);
     expect(body.error.message.code).toBe(10097);
     expect(body.error.message.debug).toBe(
@@ -48,19 +40,19 @@ describe('emulator error envelope', () => {
   });
 
   it('issues a new incident id for every error', async () => {
-    const first = readVendorError(await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { body: {} }));
-    const second = readVendorError(await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { body: {} }));
+    const first = readVendorError(await t.api.post('/users/search', {}));
+    const second = readVendorError(await t.api.post('/users/search', {}));
     expect(first.incidentId).not.toBe(second.incidentId);
   });
 
   it('answers 401/10097 for a bad token and for an unsupported Authorization scheme', async () => {
-    const bad = await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { token: 'not-a-token', body: {} });
+    const bad = await t.api.post('/users/search', {}, 'not-a-token');
     expect(bad.status).toBe(401);
     expect(readVendorError(bad)).toMatchObject({
       code: 10097,
       messages: ['The bearer token is invalid, expired or revoked: mint a new one with POST /api/rest/2.0/auth/token/full.'],
     });
-    const basic = await send(emulator.url, 'POST', '/api/rest/2.0/users/search', {
+    const basic = await t.api.call('POST', '/users/search', {
       body: {},
       headers: { authorization: 'Basic dHNhZG1pbjphZG1pbg==' },
     });
@@ -71,7 +63,7 @@ describe('emulator error envelope', () => {
   });
 
   it('answers 404 with the vendor envelope for a path outside the contract', async () => {
-    const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/list', { token, body: {} });
+    const result = await t.api.post('/users/list', {}, t.admin);
     expect(result.status).toBe(404);
     expect(result.headers.get('content-type')).toBe('application/json');
     expect(readVendorError(result)).toMatchObject({
@@ -80,17 +72,17 @@ describe('emulator error envelope', () => {
         'No endpoint POST /api/rest/2.0/users/list: the emulator serves the ThoughtSpot REST v2 endpoints under /api/rest/2.0 listed in contract.json.',
       ],
     });
-    expect(emulator.calls().at(-1)).toMatchObject({ endpoint: null, status: 404 });
+    expect(t.emulator.calls().at(-1)).toMatchObject({ endpoint: null, status: 404 });
   });
 
   it('answers 405 with an Allow header for a known path and the wrong method', async () => {
-    const result = await send(emulator.url, 'GET', '/api/rest/2.0/users/search', { token });
+    const result = await t.api.get('/users/search', t.admin);
     expect(result.status).toBe(405);
     expect(result.headers.get('allow')).toBe('POST');
     expect(readVendorError(result).messages).toEqual([
       'Method GET is not supported on /api/rest/2.0/users/search: expected POST.',
     ]);
-    const del = await send(emulator.url, 'DELETE', '/api/rest/2.0/users/ada/delete', { token });
+    const del = await t.api.call('DELETE', '/users/ada/delete', { token: t.admin });
     expect(del.status).toBe(405);
   });
 });
@@ -128,7 +120,7 @@ describe('emulator handler outcomes (injected handlers)', () => {
   afterEach(() => emulator.reset());
   afterAll(() => emulator.close());
 
-  const post = (path: string, body: unknown = {}) => send(emulator.url, 'POST', `/api/rest/2.0${path}`, { token: FAKE_TOKEN, body });
+  const post = (path: string, body: unknown = {}) => new Api(emulator.url).post(path, body, FAKE_TOKEN);
 
   it('turns an EmulatorError into the envelope with its status and code', async () => {
     const result = await post('/orgs/create', { name: 'ACME' });

@@ -1,24 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fault } from '../../src/emulator/faults.js';
-import type { Emulator } from '../../src/emulator/index.js';
 import { readVendorError, send } from './support/http.js';
-import { startTestEmulator } from './support/start.js';
+import { startTestEmulator, useEmulator } from './support/start.js';
 
 const SEARCH = 'POST /api/rest/2.0/users/search';
 
 describe('emulator fault injection', () => {
-  let emulator: Emulator;
-  let token: string;
-
-  beforeAll(async () => {
-    ({ emulator, token } = await startTestEmulator({ rateLimit: { enabled: false } }));
-  });
-  afterEach(() => emulator.reset());
-  afterAll(() => emulator.close());
+  const t = useEmulator({ seed: 'minimal', isolation: 'controls' });
 
   const search = (signal?: AbortSignal) =>
-    send(emulator.url, 'POST', '/api/rest/2.0/users/search', { token, body: {}, ...(signal ? { signal } : {}) });
-  const groups = () => send(emulator.url, 'POST', '/api/rest/2.0/groups/search', { token, body: {} });
+    t.api.call('POST', '/users/search', { token: t.admin, body: {}, ...(signal ? { signal } : {}) });
+  const groups = () => t.api.post('/groups/search', {}, t.admin);
 
   /** The error code of a rejected fetch (undici puts the socket error in `cause`). */
   async function failureOf(promise: Promise<unknown>): Promise<string> {
@@ -32,17 +24,17 @@ describe('emulator fault injection', () => {
   }
 
   it('answers with the given status in the vendor envelope', async () => {
-    emulator.use(fault(SEARCH, { status: 503 }));
+    t.emulator.use(fault(SEARCH, { status: 503 }));
     const result = await search();
     expect(result.status).toBe(503);
     expect(result.headers.get('content-type')).toBe('application/json');
     expect(readVendorError(result)).toMatchObject({ code: 10000, messages: ['Service Unavailable (fault injected by the emulator).'] });
-    expect(emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 503, fault: 'status 503' });
+    expect(t.emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 503, fault: 'status 503' });
     expect((await groups()).status).toBe(200);
   });
 
   it('serves an nginx gateway page for body "html"', async () => {
-    emulator.use(fault(SEARCH, { body: 'html', times: 1 }), fault(SEARCH, { status: 504, body: 'html', times: 1 }));
+    t.emulator.use(fault(SEARCH, { body: 'html', times: 1 }), fault(SEARCH, { status: 504, body: 'html', times: 1 }));
     const bad = await search();
     expect(bad.status).toBe(502);
     expect(bad.headers.get('content-type')).toBe('text/html');
@@ -53,7 +45,7 @@ describe('emulator fault injection', () => {
   });
 
   it('serves ThoughtSpot\'s maintenance page for body "maintenance"', async () => {
-    emulator.use(fault(SEARCH, { body: 'maintenance' }));
+    t.emulator.use(fault(SEARCH, { body: 'maintenance' }));
     const result = await search();
     expect(result.status).toBe(503);
     expect(result.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -62,7 +54,7 @@ describe('emulator fault injection', () => {
   });
 
   it('sends an empty body or a raw body as asked', async () => {
-    emulator.use(
+    t.emulator.use(
       fault(SEARCH, { status: 500, body: 'empty', times: 1 }),
       fault(SEARCH, { status: 502, body: 'upstream connect error', times: 1 }),
       fault(SEARCH, { status: 500, body: '{"code":10002,"debug":"flat"}', contentType: 'application/json', times: 1 }),
@@ -72,36 +64,36 @@ describe('emulator fault injection', () => {
     const raw = await search();
     expect([raw.status, raw.text, raw.headers.get('content-type')]).toEqual([502, 'upstream connect error', 'text/plain; charset=utf-8']);
     const flat = await search();
-    expect([flat.status, flat.json(), flat.headers.get('content-type')]).toEqual([500, { code: 10002, debug: 'flat' }, 'application/json']);
+    expect([flat.status, flat.body, flat.headers.get('content-type')]).toEqual([500, { code: 10002, debug: 'flat' }, 'application/json']);
   });
 
   it('adds Retry-After, implying 429 when no status is given', async () => {
-    emulator.use(fault(SEARCH, { retryAfterSeconds: 3 }));
+    t.emulator.use(fault(SEARCH, { retryAfterSeconds: 3 }));
     const result = await search();
     expect(result.status).toBe(429);
     expect(result.headers.get('retry-after')).toBe('3');
   });
 
   it('delays the answer and then proceeds normally when only latency is given', async () => {
-    emulator.use(fault(SEARCH, { latencyMs: 300, times: 1 }));
+    t.emulator.use(fault(SEARCH, { latencyMs: 300, times: 1 }));
     const pending = search();
     // While the delayed call waits, the log already shows it in flight.
     let inFlight = false;
     for (let i = 0; i < 50 && !inFlight; i++) {
-      const logged = (await send(emulator.url, 'GET', '/__emulator/calls')).json<{ status: number; fault: string }[]>();
+      const logged = (await send(t.emulator.url, 'GET', '/__emulator/calls')).body as { status: number; fault: string }[];
       inFlight = logged.some((c) => c.status === 0 && c.fault === 'latency 300ms');
     }
     expect(inFlight).toBe(true);
     expect((await pending).status).toBe(200);
-    expect(emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 200, fault: 'latency 300ms' });
+    expect(t.emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 200, fault: 'latency 300ms' });
   });
 
   it('drops the connection without answering for reset', async () => {
-    emulator.use(fault(SEARCH, { reset: true, times: 2 }));
+    t.emulator.use(fault(SEARCH, { reset: true, times: 2 }));
     expect(await failureOf(search())).toBe('ECONNRESET');
     expect(await failureOf(search())).toBe('ECONNRESET');
     expect((await search()).status).toBe(200);
-    expect(emulator.calls(SEARCH).map((c) => [c.status, c.fault])).toEqual([
+    expect(t.emulator.calls(SEARCH).map((c) => [c.status, c.fault])).toEqual([
       [0, 'reset'],
       [0, 'reset'],
       [200, null],
@@ -109,52 +101,52 @@ describe('emulator fault injection', () => {
   });
 
   it('never answers for hang, until the client gives up', async () => {
-    emulator.use(fault(SEARCH, { hang: true, times: 1 }));
+    t.emulator.use(fault(SEARCH, { hang: true, times: 1 }));
     expect(await failureOf(search(AbortSignal.timeout(200)))).toBe('TimeoutError');
-    expect(emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 0, fault: 'hang' });
+    expect(t.emulator.calls(SEARCH).at(-1)).toMatchObject({ status: 0, fault: 'hang' });
     expect((await search()).status).toBe(200);
   });
 
   it('lets the first `after` calls through, then applies `times` times, then expires', async () => {
-    emulator.use(fault(SEARCH, { status: 500, after: 1, times: 2 }));
+    t.emulator.use(fault(SEARCH, { status: 500, after: 1, times: 2 }));
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await search()).status);
     expect(statuses).toEqual([200, 500, 500, 200]);
   });
 
   it('makes a 429 storm across every endpoint with "*"', async () => {
-    emulator.use(fault('*', { status: 429, times: 20 }));
+    t.emulator.use(fault('*', { status: 429, times: 20 }));
     const statuses = [];
     for (let i = 0; i < 21; i++) statuses.push((i % 2 === 0 ? await search() : await groups()).status);
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(429));
     expect(statuses[20]).toBe(200);
-    expect(emulator.calls((c) => c.status === 429)).toHaveLength(20);
+    expect(t.emulator.calls((c) => c.status === 429)).toHaveLength(20);
   });
 
   it('matches "*" on paths outside the contract too', async () => {
-    emulator.use(fault('*', { status: 503, body: 'html' }));
-    expect((await send(emulator.url, 'GET', '/nothing/here')).status).toBe(503);
+    t.emulator.use(fault('*', { status: 503, body: 'html' }));
+    expect((await send(t.emulator.url, 'GET', '/nothing/here')).status).toBe(503);
   });
 
   it('applies the first matching fault, in installation order', async () => {
-    emulator.use(fault(SEARCH, { status: 502, times: 1 }), fault('*', { status: 503 }));
+    t.emulator.use(fault(SEARCH, { status: 502, times: 1 }), fault('*', { status: 503 }));
     expect((await search()).status).toBe(502);
     expect((await search()).status).toBe(503);
     expect((await groups()).status).toBe(503);
   });
 
   it('accepts routes without the base path, written with the path template', async () => {
-    emulator.use(fault('POST /users/{user_identifier}/delete', { status: 500 }));
-    const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/ada/delete', { token });
+    t.emulator.use(fault('POST /users/{user_identifier}/delete', { status: 500 }));
+    const result = await t.api.call('POST', '/users/ada/delete', { token: t.admin });
     expect(result.status).toBe(500);
   });
 
   it('removes every fault on reset()', async () => {
-    emulator.use(fault('*', { status: 500 }));
+    t.emulator.use(fault('*', { status: 500 }));
     expect((await search()).status).toBe(500);
-    emulator.reset();
+    t.emulator.reset();
     expect((await search()).status).toBe(200);
-    expect(emulator.calls()).toHaveLength(1);
+    expect(t.emulator.calls()).toHaveLength(1);
   });
 
   it('rejects unknown routes and inconsistent specs with messages naming the problem', () => {
@@ -174,9 +166,9 @@ describe('emulator fault injection', () => {
 
 describe('emulator close', () => {
   it('closes while a request hangs', async () => {
-    const { emulator, token } = await startTestEmulator({ rateLimit: { enabled: false } });
+    const { emulator, api, admin } = await startTestEmulator({ seed: 'minimal' });
     emulator.use(fault('*', { hang: true }));
-    const pending = send(emulator.url, 'POST', '/api/rest/2.0/users/search', { token, body: {} }).catch((err: Error) => err);
+    const pending = api.post('/users/search', {}, admin).catch((err: Error) => err);
     for (let i = 0; i < 50 && emulator.calls().length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await emulator.close();
     expect(await pending).toBeInstanceOf(Error);

@@ -1,33 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import type { Api} from './support/client.js';
-import { names, rows, vendorError } from './support/client.js';
-import { DEMO_PASSWORD, orgNamed, plainUser, startDomainEmulator } from './support/demo.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, orgNamed, plainUser } from './support/demo.js';
+import { names, readVendorError, rows } from './support/http.js';
 import { expectMatchesSchema } from './support/schema.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
-let admin: string;
+const t = useEmulator();
 
-beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator());
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  admin = await api.login('tsadmin', 'admin');
-});
-afterEach(() => {
-  em.resetState();
-  em.reset();
-});
-
-async function group(name: string, token = admin): Promise<Record<string, unknown> | undefined> {
-  return rows(await api.post('/groups/search', { group_identifier: name }, token))[0];
+async function group(name: string, token = t.admin): Promise<Record<string, unknown> | undefined> {
+  return rows(await t.api.post('/groups/search', { group_identifier: name }, token))[0];
 }
 
 describe('groups/search', () => {
   it('returns UserGroupResponse objects that match the contract schema', async () => {
-    const result = await api.post('/groups/search', { record_size: -1 }, admin);
+    const result = await t.api.post('/groups/search', { record_size: -1 }, t.admin);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/groups/search');
   });
@@ -37,7 +22,7 @@ describe('groups/search', () => {
     expect(names(full?.['sub_groups'])).toEqual(['Data-Engineering']);
     expect((full?.['users'] as unknown[]).length).toBeGreaterThan(0);
     const lean = rows(
-      await api.post('/groups/search', { group_identifier: 'Engineering', include_users: false, include_sub_groups: false }, admin),
+      await t.api.post('/groups/search', { group_identifier: 'Engineering', include_users: false, include_sub_groups: false }, t.admin),
     )[0];
     expect(lean?.['users']).toEqual([]);
     expect(lean?.['sub_groups']).toEqual([]);
@@ -47,26 +32,26 @@ describe('groups/search', () => {
     const support = await group('Support');
     expect(support?.['orgs']).toEqual([{ id: '0', name: 'Primary' }]);
     expect(names(support?.['roles'])).toEqual(['Support Engineer']);
-    em.setFidelity({ rbacEnabled: false });
+    t.emulator.setFidelity({ rbacEnabled: false });
     expect((await group('Support'))?.['roles']).toBeNull();
   });
 
   it('finds groups containing users, having sub-groups, or holding roles', async () => {
-    const user = [...em.state.users.values()].find((u) => u.name !== 'tsadmin' && u.orgIds.has(0) && u.groupIds.size > 0);
-    const expected = em.state.directGroups(user!, 0).map((g) => g.name);
-    const byUser = rows(await api.post('/groups/search', { user_identifiers: [user?.name], record_size: -1 }, admin));
+    const user = [...t.emulator.state.users.values()].find((u) => u.name !== 'tsadmin' && u.orgIds.has(0) && u.groupIds.size > 0);
+    const expected = t.emulator.state.directGroups(user!, 0).map((g) => g.name);
+    const byUser = rows(await t.api.post('/groups/search', { user_identifiers: [user?.name], record_size: -1 }, t.admin));
     expect(names(byUser)).toEqual(expected);
-    const bySub = rows(await api.post('/groups/search', { sub_group_identifiers: ['Data-Engineering'] }, admin));
+    const bySub = rows(await t.api.post('/groups/search', { sub_group_identifiers: ['Data-Engineering'] }, t.admin));
     expect(names(bySub)).toEqual(['Engineering']);
-    const byRole = rows(await api.post('/groups/search', { role_identifiers: ['Support Engineer'] }, admin));
+    const byRole = rows(await t.api.post('/groups/search', { role_identifiers: ['Support Engineer'] }, t.admin));
     expect(names(byRole)).toEqual(['Support']);
   });
 });
 
 describe('groups/create', () => {
   it('creates a group with defaults, members, sub-groups and roles', async () => {
-    const user = plainUser(em, em.state.primary);
-    const result = await api.post(
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const result = await t.api.post(
       '/groups/create',
       {
         name: 'Finance-EMEA',
@@ -76,7 +61,7 @@ describe('groups/create', () => {
         role_identifiers: ['Viewer'],
         privileges: ['DATADOWNLOADING'],
       },
-      admin,
+      t.admin,
     );
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/groups/create');
@@ -93,79 +78,79 @@ describe('groups/create', () => {
   });
 
   it('refuses a duplicate name in the same Org, unknown members, and members from outside the Org', async () => {
-    const duplicate = await api.post('/groups/create', { name: 'Support', display_name: 'x' }, admin);
-    expect(vendorError(duplicate)).toEqual({ code: 10002, messages: ['Group with name Support already exists'] });
-    const unknown = await api.post('/groups/create', { name: 'G1', display_name: 'x', user_identifiers: ['ghost'] }, admin);
-    expect(vendorError(unknown).messages).toEqual(['Invalid user identifiers: ghost']);
-    const outsider = plainUser(em, orgNamed(em, 'Cobalt-Freight'));
+    const duplicate = await t.api.post('/groups/create', { name: 'Support', display_name: 'x' }, t.admin);
+    expect(readVendorError(duplicate)).toMatchObject({ code: 10002, messages: ['Group with name Support already exists'] });
+    const unknown = await t.api.post('/groups/create', { name: 'G1', display_name: 'x', user_identifiers: ['ghost'] }, t.admin);
+    expect(readVendorError(unknown).messages).toEqual(['Invalid user identifiers: ghost']);
+    const outsider = plainUser(t.emulator, orgNamed(t.emulator, 'Cobalt-Freight'));
     expect(outsider.orgIds.has(0)).toBe(false);
-    const foreign = await api.post('/groups/create', { name: 'G2', display_name: 'x', user_identifiers: [outsider.name] }, admin);
+    const foreign = await t.api.post('/groups/create', { name: 'G2', display_name: 'x', user_identifiers: [outsider.name] }, t.admin);
     expect(foreign.status).toBe(400);
   });
 
   it('needs group administration', async () => {
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    expect((await api.post('/groups/create', { name: 'G', display_name: 'G' }, token)).status).toBe(403);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    expect((await t.api.post('/groups/create', { name: 'G', display_name: 'G' }, token)).status).toBe(403);
   });
 });
 
 describe('groups/{id}/update', () => {
   it('applies the operation to every list in the request (REPLACE by default)', async () => {
-    const [a, b] = [plainUser(em, em.state.primary, 0), plainUser(em, em.state.primary, 1)];
-    await api.post('/groups/create', { name: 'Ops', display_name: 'Ops', user_identifiers: [a.name] }, admin);
-    expect((await api.post('/groups/Ops/update', { user_identifiers: [b.name], operation: 'ADD' }, admin)).status).toBe(204);
+    const [a, b] = [plainUser(t.emulator, t.emulator.state.primary, 0), plainUser(t.emulator, t.emulator.state.primary, 1)];
+    await t.api.post('/groups/create', { name: 'Ops', display_name: 'Ops', user_identifiers: [a.name] }, t.admin);
+    expect((await t.api.post('/groups/Ops/update', { user_identifiers: [b.name], operation: 'ADD' }, t.admin)).status).toBe(204);
     expect(names((await group('Ops'))?.['users']).sort()).toEqual([a.name, b.name].sort());
-    await api.post('/groups/Ops/update', { user_identifiers: [a.name], operation: 'REMOVE' }, admin);
+    await t.api.post('/groups/Ops/update', { user_identifiers: [a.name], operation: 'REMOVE' }, t.admin);
     expect(names((await group('Ops'))?.['users'])).toEqual([b.name]);
-    await api.post('/groups/Ops/update', { user_identifiers: [a.name], privileges: ['JOBSCHEDULING'] }, admin);
+    await t.api.post('/groups/Ops/update', { user_identifiers: [a.name], privileges: ['JOBSCHEDULING'] }, t.admin);
     const after = await group('Ops');
     expect(names(after?.['users'])).toEqual([a.name]);
     expect(after?.['privileges']).toEqual(['JOBSCHEDULING']);
   });
 
   it('overwrites scalars and leaves absent lists untouched', async () => {
-    const user = plainUser(em, em.state.primary);
-    await api.post('/groups/create', { name: 'Ops', display_name: 'Ops', user_identifiers: [user.name] }, admin);
-    await api.post('/groups/Ops/update', { display_name: 'Operations', description: 'Runs things', name: 'Operations' }, admin);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    await t.api.post('/groups/create', { name: 'Ops', display_name: 'Ops', user_identifiers: [user.name] }, t.admin);
+    await t.api.post('/groups/Ops/update', { display_name: 'Operations', description: 'Runs things', name: 'Operations' }, t.admin);
     const after = await group('Operations');
     expect(after).toMatchObject({ display_name: 'Operations', description: 'Runs things' });
     expect(names(after?.['users'])).toEqual([user.name]);
   });
 
   it('refuses a sub-group that would close a cycle, and changes nothing', async () => {
-    const result = await api.post('/groups/Analytics-Engineering/update', { sub_group_identifiers: ['Engineering'] }, admin);
+    const result = await t.api.post('/groups/Analytics-Engineering/update', { sub_group_identifiers: ['Engineering'] }, t.admin);
     expect(result.status).toBe(400);
-    expect(vendorError(result).messages[0]).toMatch(/cycle/);
-    const self = await api.post('/groups/Sales/update', { sub_group_identifiers: ['Sales'], operation: 'ADD' }, admin);
+    expect(readVendorError(result).messages[0]).toMatch(/cycle/);
+    const self = await t.api.post('/groups/Sales/update', { sub_group_identifiers: ['Sales'], operation: 'ADD' }, t.admin);
     expect(self.status).toBe(400);
     expect((await group('Analytics-Engineering'))?.['sub_groups']).toEqual([]);
   });
 
   it('answers 400 for an unknown group and never removes the implicit All membership', async () => {
-    expect((await api.post('/groups/Nope/update', { display_name: 'x' }, admin)).status).toBe(400);
-    expect((await api.post('/groups/All/update', { user_identifiers: [], operation: 'REPLACE' }, admin)).status).toBe(204);
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const me = await api.get('/auth/session/user', token);
+    expect((await t.api.post('/groups/Nope/update', { display_name: 'x' }, t.admin)).status).toBe(400);
+    expect((await t.api.post('/groups/All/update', { user_identifiers: [], operation: 'REPLACE' }, t.admin)).status).toBe(204);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const me = await t.api.get('/auth/session/user', token);
     expect((me.body as { privileges: string[] }).privileges).toContain('AUTHORING');
   });
 });
 
 describe('groups/{id}/delete', () => {
   it('deletes a group and its memberships (204)', async () => {
-    const user = plainUser(em, em.state.primary);
-    const created = await api.post('/groups/create', { name: 'Temp', display_name: 'Temp', user_identifiers: [user.name] }, admin);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const created = await t.api.post('/groups/create', { name: 'Temp', display_name: 'Temp', user_identifiers: [user.name] }, t.admin);
     const id = (created.body as { id: string }).id;
-    expect(em.state.findUser(user.name)?.groupIds.has(id)).toBe(true);
-    expect((await api.post('/groups/Temp/delete', {}, admin)).status).toBe(204);
+    expect(t.emulator.state.findUser(user.name)?.groupIds.has(id)).toBe(true);
+    expect((await t.api.post('/groups/Temp/delete', {}, t.admin)).status).toBe(204);
     expect(await group('Temp')).toBeUndefined();
-    expect(em.state.findUser(user.name)?.groupIds.has(id)).toBe(false);
+    expect(t.emulator.state.findUser(user.name)?.groupIds.has(id)).toBe(false);
   });
 
   it('refuses to delete the built-in groups', async () => {
     for (const name of ['All', 'Administrator', 'System']) {
-      expect((await api.post(`/groups/${name}/delete`, {}, admin)).status).toBe(400);
+      expect((await t.api.post(`/groups/${name}/delete`, {}, t.admin)).status).toBe(400);
     }
   });
 });

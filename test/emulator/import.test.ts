@@ -1,30 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import type { Api} from './support/client.js';
-import { names, rows, vendorError } from './support/client.js';
-import { orgNamed, startDomainEmulator } from './support/demo.js';
+import { describe, expect, it } from 'vitest';
+import { orgNamed } from './support/demo.js';
+import { names, readVendorError, rows } from './support/http.js';
 import { expectMatchesSchema } from './support/schema.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
-let admin: string;
-
-beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator());
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  admin = await api.login('tsadmin', 'admin');
-});
-afterEach(() => {
-  em.resetState();
-  em.reset();
-});
+const t = useEmulator();
 
 /** Everything a search shows of the token's Org, to prove that a dry run changed nothing. */
 async function snapshot(token: string): Promise<unknown> {
-  const users = rows(await api.post('/users/search', { record_size: -1 }, token));
-  const groups = rows(await api.post('/groups/search', { record_size: -1 }, token));
+  const users = rows(await t.api.post('/users/search', { record_size: -1 }, token));
+  const groups = rows(await t.api.post('/groups/search', { record_size: -1 }, token));
   return { users, groups };
 }
 
@@ -35,49 +20,49 @@ describe('users/import', () => {
   ];
 
   it('is a dry run by default: it reports and changes nothing', async () => {
-    const before = await snapshot(admin);
-    const result = await api.post('/users/import', { users: items, default_password: 'pw-import' }, admin);
+    const before = await snapshot(t.admin);
+    const result = await t.api.post('/users/import', { users: items, default_password: 'pw-import' }, t.admin);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/users/import');
     expect(result.body).toEqual({
       users_added: [{ name: 'imported.one' }],
-      users_updated: [{ id: em.state.findUser('tsadmin')?.id, name: 'tsadmin' }],
+      users_updated: [{ id: t.emulator.state.findUser('tsadmin')?.id, name: 'tsadmin' }],
       users_deleted: [],
     });
-    expect(await snapshot(admin)).toEqual(before);
+    expect(await snapshot(t.admin)).toEqual(before);
   });
 
   it('upserts with dry_run false', async () => {
-    const result = await api.post('/users/import', { users: items, default_password: 'pw-import', dry_run: false }, admin);
+    const result = await t.api.post('/users/import', { users: items, default_password: 'pw-import', dry_run: false }, t.admin);
     expect(result.status).toBe(200);
     const body = result.body as { users_added: { id: string; name: string }[] };
-    expect(body.users_added[0]?.id).toBe(em.state.findUser('imported.one')?.id);
-    const one = rows(await api.post('/users/search', { user_identifier: 'imported.one' }, admin))[0];
+    expect(body.users_added[0]?.id).toBe(t.emulator.state.findUser('imported.one')?.id);
+    const one = rows(await t.api.post('/users/search', { user_identifier: 'imported.one' }, t.admin))[0];
     expect(one).toMatchObject({ display_name: 'Imported One', email: 'one@example.com' });
     expect(names(one?.['user_groups'])).toEqual(['Sales']);
-    expect(rows(await api.post('/users/search', { user_identifier: 'tsadmin' }, admin))[0]?.['display_name']).toBe('The Administrator');
-    expect((await api.post('/auth/token/full', { username: 'imported.one', password: 'pw-import' })).status).toBe(200);
+    expect(rows(await t.api.post('/users/search', { user_identifier: 'tsadmin' }, t.admin))[0]?.['display_name']).toBe('The Administrator');
+    expect((await t.api.post('/auth/token/full', { username: 'imported.one', password: 'pw-import' })).status).toBe(200);
   });
 
   it('refuses a new local user without any password (SDK test 443) and writes nothing', async () => {
-    const result = await api.post('/users/import', { users: [{ user_identifier: 't1', display_name: 't1' }], dry_run: false }, admin);
+    const result = await t.api.post('/users/import', { users: [{ user_identifier: 't1', display_name: 't1' }], dry_run: false }, t.admin);
     expect(result.status).toBe(400);
-    expect(vendorError(result).code).toBe(10002);
-    expect(em.state.findUser('t1')).toBeUndefined();
-    const sso = await api.post(
+    expect(readVendorError(result).code).toBe(10002);
+    expect(t.emulator.state.findUser('t1')).toBeUndefined();
+    const sso = await t.api.post(
       '/users/import',
       { users: [{ user_identifier: 't2', display_name: 't2', account_type: 'SAML_USER' }], dry_run: false },
-      admin,
+      t.admin,
     );
     expect(sso.status).toBe(200);
   });
 
   it('deletes unspecified users of the token Org only, sparing the well-known principals and the caller (Q11)', async () => {
-    const org = orgNamed(em, 'Cobalt-Freight');
-    const token = await api.login('tsadmin', 'admin', org.id);
-    const keep = [...org.members].map((id) => em.state.users.get(id)!).find((u) => u.orgIds.size === 1)!;
-    const shared = [...org.members].map((id) => em.state.users.get(id)!).find((u) => u.orgIds.size > 1)!;
-    const dry = await api.post(
+    const org = orgNamed(t.emulator, 'Cobalt-Freight');
+    const token = await t.api.login('tsadmin', 'admin', org.id);
+    const keep = [...org.members].map((id) => t.emulator.state.users.get(id)!).find((u) => u.orgIds.size === 1)!;
+    const shared = [...org.members].map((id) => t.emulator.state.users.get(id)!).find((u) => u.orgIds.size > 1)!;
+    const dry = await t.api.post(
       '/users/import',
       { users: [{ user_identifier: keep.name, display_name: keep.displayName }], delete_unspecified_users: true },
       token,
@@ -85,37 +70,37 @@ describe('users/import', () => {
     const deleted = names((dry.body as { users_deleted: unknown[] }).users_deleted);
     expect(deleted).toHaveLength(org.members.size - 1);
     expect(deleted).not.toContain('tsadmin');
-    expect(em.state.orgs.get(org.id)?.members.size).toBeGreaterThan(1);
-    const applied = await api.post(
+    expect(t.emulator.state.orgs.get(org.id)?.members.size).toBeGreaterThan(1);
+    const applied = await t.api.post(
       '/users/import',
       { users: [{ user_identifier: keep.name, display_name: keep.displayName }], delete_unspecified_users: true, dry_run: false },
       token,
     );
     expect(applied.status).toBe(200);
     expect([...org.members]).toEqual([keep.id]);
-    expect(em.state.users.has(shared.id)).toBe(true);
+    expect(t.emulator.state.users.has(shared.id)).toBe(true);
     expect(shared.orgIds.has(org.id)).toBe(false);
-    expect(em.state.findUser('tsadmin')).toBeDefined();
-    expect(em.state.primary.members.size).toBeGreaterThan(40);
+    expect(t.emulator.state.findUser('tsadmin')).toBeDefined();
+    expect(t.emulator.state.primary.members.size).toBeGreaterThan(40);
   });
 });
 
 describe('groups/import', () => {
   it('is a dry run by default', async () => {
-    const before = await snapshot(admin);
-    const result = await api.post(
+    const before = await snapshot(t.admin);
+    const result = await t.api.post(
       '/groups/import',
       { groups: [{ group_identifier: 'Partners', display_name: 'Partners' }, { group_identifier: 'Sales', display_name: 'Sales Team' }] },
-      admin,
+      t.admin,
     );
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/groups/import');
     expect(result.body).toMatchObject({ groups_added: [{ name: 'Partners' }], groups_updated: [{ name: 'Sales' }], groups_deleted: [] });
-    expect(await snapshot(admin)).toEqual(before);
+    expect(await snapshot(t.admin)).toEqual(before);
   });
 
   it('creates, updates and links groups with dry_run false, including sub-groups created in the same import', async () => {
-    const result = await api.post(
+    const result = await t.api.post(
       '/groups/import',
       {
         dry_run: false,
@@ -125,32 +110,32 @@ describe('groups/import', () => {
           { group_identifier: 'Sales', display_name: 'Sales Team' },
         ],
       },
-      admin,
+      t.admin,
     );
     expect(result.status).toBe(200);
     expect(names((result.body as { groups_added: unknown[] }).groups_added)).toEqual(['Partners', 'Resellers']);
-    const partners = rows(await api.post('/groups/search', { group_identifier: 'Partners' }, admin))[0];
+    const partners = rows(await t.api.post('/groups/search', { group_identifier: 'Partners' }, t.admin))[0];
     expect(names(partners?.['sub_groups'])).toEqual(['Resellers']);
-    expect(rows(await api.post('/groups/search', { group_identifier: 'Sales' }, admin))[0]?.['display_name']).toBe('Sales Team');
-    const guest = rows(await api.post('/users/search', { user_identifier: 'guest' }, admin))[0];
+    expect(rows(await t.api.post('/groups/search', { group_identifier: 'Sales' }, t.admin))[0]?.['display_name']).toBe('Sales Team');
+    const guest = rows(await t.api.post('/users/search', { user_identifier: 'guest' }, t.admin))[0];
     expect(guest?.['privileges']).toContain('SHAREWITHALL');
   });
 
   it('deletes unspecified groups but never the built-in ones', async () => {
-    const org = orgNamed(em, 'Everpine-Energy');
-    const token = await api.login('tsadmin', 'admin', org.id);
-    const result = await api.post(
+    const org = orgNamed(t.emulator, 'Everpine-Energy');
+    const token = await t.api.login('tsadmin', 'admin', org.id);
+    const result = await t.api.post(
       '/groups/import',
       { groups: [{ group_identifier: 'Finance', display_name: 'Finance' }], delete_unspecified_groups: true, dry_run: false },
       token,
     );
     expect(result.status).toBe(200);
-    const left = names(rows(await api.post('/groups/search', { record_size: -1 }, token)));
+    const left = names(rows(await t.api.post('/groups/search', { record_size: -1 }, token)));
     expect(left).toEqual(['Administrator', 'All', 'Finance']);
   });
 
   it('refuses an import whose sub-groups would form a cycle', async () => {
-    const result = await api.post(
+    const result = await t.api.post(
       '/groups/import',
       {
         dry_run: false,
@@ -159,9 +144,9 @@ describe('groups/import', () => {
           { group_identifier: 'B1', display_name: 'B1', sub_group_identifiers: ['A1'] },
         ],
       },
-      admin,
+      t.admin,
     );
     expect(result.status).toBe(400);
-    expect(em.state.findGroup('A1')).toBeUndefined();
+    expect(t.emulator.state.findGroup('A1')).toBeUndefined();
   });
 });

@@ -1,22 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import type { Api} from './support/client.js';
-import { names, rows } from './support/client.js';
-import { startDomainEmulator } from './support/demo.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { names, rows } from './support/http.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
-let admin: string;
+const t = useEmulator({ seed: 'minimal' });
 
-beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator({ seed: 'minimal' }));
-});
-afterAll(() => em.close());
 beforeEach(async () => {
-  admin = await api.login('tsadmin', 'admin');
   // A three-level hierarchy: Division ⊃ Department ⊃ Team, each level with its own privilege and role.
   const post = async (path: string, body: unknown): Promise<void> => {
-    const result = await api.post(path, body, admin);
+    const result = await t.api.post(path, body, t.admin);
     if (result.status >= 300) throw new Error(`${path} failed: ${result.text}`);
   };
   await post('/roles/create', { name: 'Division Role', privileges: ['JOBSCHEDULING'] });
@@ -41,12 +32,12 @@ beforeEach(async () => {
   await post('/users/create', { name: 'dora', display_name: 'Dora', email: 'dora@example.com', password: 'pw', group_identifiers: ['Department'] });
 });
 afterEach(() => {
-  em.resetState();
-  em.reset();
+  t.emulator.resetState();
+  t.emulator.reset();
 });
 
 async function user(name: string): Promise<Record<string, unknown>> {
-  const found = rows(await api.post('/users/search', { user_identifier: name }, admin))[0];
+  const found = rows(await t.api.post('/users/search', { user_identifier: name }, t.admin))[0];
   if (found === undefined) throw new Error(`No user ${name}`);
   return found;
 }
@@ -74,7 +65,7 @@ describe('membership engine', () => {
   });
 
   it('lists the implicit All group only when listAllGroup is on', async () => {
-    em.setFidelity({ listAllGroup: true });
+    t.emulator.setFidelity({ listAllGroup: true });
     const tina = await user('tina');
     expect(names(tina['user_groups'])).toEqual(['All', 'Team']);
     expect(names(tina['user_inherited_groups'])).toEqual(['All', 'Department', 'Division', 'Team']);
@@ -82,34 +73,34 @@ describe('membership engine', () => {
 
   it('filters users/search on effective privileges and on roles reached through the hierarchy', async () => {
     // tsadmin holds JOBSCHEDULING through Administrator; dora and tina only through Division's role.
-    const byPrivilege = rows(await api.post('/users/search', { privileges: ['JOBSCHEDULING'] }, admin));
+    const byPrivilege = rows(await t.api.post('/users/search', { privileges: ['JOBSCHEDULING'] }, t.admin));
     expect(names(byPrivilege)).toEqual(['dora', 'tina', 'tsadmin']);
-    const deepest = rows(await api.post('/users/search', { privileges: ['CAN_USE_SPOTTER', 'DEVELOPER'] }, admin));
+    const deepest = rows(await t.api.post('/users/search', { privileges: ['CAN_USE_SPOTTER', 'DEVELOPER'] }, t.admin));
     expect(names(deepest)).toEqual(['tina']);
-    const byRole = rows(await api.post('/users/search', { role_identifiers: ['Team Role'] }, admin));
+    const byRole = rows(await t.api.post('/users/search', { role_identifiers: ['Team Role'] }, t.admin));
     expect(names(byRole)).toEqual(['tina']);
-    const byDirectGroup = rows(await api.post('/users/search', { group_identifiers: ['Department'] }, admin));
+    const byDirectGroup = rows(await t.api.post('/users/search', { group_identifiers: ['Department'] }, t.admin));
     expect(names(byDirectGroup)).toEqual(['dora']);
   });
 
   it('recomputes privileges after the hierarchy changes', async () => {
-    await api.post('/groups/Department/update', { sub_group_identifiers: ['Team'], operation: 'REMOVE' }, admin);
+    await t.api.post('/groups/Department/update', { sub_group_identifiers: ['Team'], operation: 'REMOVE' }, t.admin);
     expect((await user('tina'))['privileges']).toEqual(['AUTHORING', 'CAN_USE_SPOTTER', 'DATADOWNLOADING']);
-    await api.post('/groups/Division/update', { privileges: ['DEVELOPER'] }, admin);
+    await t.api.post('/groups/Division/update', { privileges: ['DEVELOPER'] }, t.admin);
     expect((await user('dora'))['privileges']).toContain('DEVELOPER');
     expect((await user('dora'))['privileges']).not.toContain('USERDATAUPLOADING');
   });
 
   it('refuses a sub-group edge that would close a cycle three levels up', async () => {
-    const result = await api.post('/groups/Team/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, admin);
+    const result = await t.api.post('/groups/Team/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, t.admin);
     expect(result.status).toBe(400);
-    expect(em.state.findGroup('Team')?.subGroupIds.size).toBe(0);
+    expect(t.emulator.state.findGroup('Team')?.subGroupIds.size).toBe(0);
   });
 
   it('gives members of a sub-group of Administrator administration rights', async () => {
-    await api.post('/groups/Administrator/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, admin);
-    const tina = await api.login('tina', 'pw');
-    expect((await api.post('/users/create', { name: 'x1', display_name: 'x', email: 'x@example.com' }, tina)).status).toBe(200);
-    expect((await api.get('/system', tina)).status).toBe(200);
+    await t.api.post('/groups/Administrator/update', { sub_group_identifiers: ['Division'], operation: 'ADD' }, t.admin);
+    const tina = await t.api.login('tina', 'pw');
+    expect((await t.api.post('/users/create', { name: 'x1', display_name: 'x', email: 'x@example.com' }, tina)).status).toBe(200);
+    expect((await t.api.get('/system', tina)).status).toBe(200);
   });
 });

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import type { Api} from './support/client.js';
-import { names, rows, vendorError } from './support/client.js';
-import { orgNamed, startDomainEmulator } from './support/demo.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { orgNamed } from './support/demo.js';
+import { names, readVendorError, rows } from './support/http.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
+const t = useEmulator({ isolation: 'shared' });
 let token: string;
 let all: string[];
 
 beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator());
-  token = await api.login('tsadmin', 'admin', orgNamed(em, 'Alderbrook-Foods').id);
-  all = names(rows(await api.post('/users/search', { record_size: -1 }, token)));
+  token = await t.api.login('tsadmin', 'admin', orgNamed(t.emulator, 'Alderbrook-Foods').id);
+  all = names(rows(await t.api.post('/users/search', { record_size: -1 }, token)));
 });
-afterAll(() => em.close());
 
 describe('users/search paging', () => {
   it('answers 10 rows by default, sorted by name ascending (Q19)', async () => {
-    const page = names(rows(await api.post('/users/search', {}, token)));
+    const page = names(rows(await t.api.post('/users/search', {}, token)));
     expect(page).toEqual(all.slice(0, 10));
     expect([...all].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))).toEqual(all);
   });
@@ -28,7 +24,7 @@ describe('users/search paging', () => {
     let offset = 0;
     let last: string[] = [];
     for (;;) {
-      last = names(rows(await api.post('/users/search', { record_offset: offset, record_size: 25 }, token)));
+      last = names(rows(await t.api.post('/users/search', { record_offset: offset, record_size: 25 }, token)));
       if (last.length === 0) break;
       seen.push(...last);
       offset += 25;
@@ -36,40 +32,40 @@ describe('users/search paging', () => {
     }
     expect(seen).toEqual(all);
     expect(all.length % 25).not.toBe(0);
-    expect(rows(await api.post('/users/search', { record_offset: all.length, record_size: 25 }, token))).toEqual([]);
-    expect(rows(await api.post('/users/search', { record_offset: all.length + 1000 }, token))).toEqual([]);
+    expect(rows(await t.api.post('/users/search', { record_offset: all.length, record_size: 25 }, token))).toEqual([]);
+    expect(rows(await t.api.post('/users/search', { record_offset: all.length + 1000 }, token))).toEqual([]);
   });
 
   it('answers everything from the offset with record_size -1', async () => {
-    expect(names(rows(await api.post('/users/search', { record_offset: 5, record_size: -1 }, token)))).toEqual(all.slice(5));
+    expect(names(rows(await t.api.post('/users/search', { record_offset: 5, record_size: -1 }, token)))).toEqual(all.slice(5));
   });
 
   it('refuses record_size 0 and other negatives, and sizes above maxRecordSize (Q5)', async () => {
     for (const record_size of [0, -2]) {
-      const result = await api.post('/users/search', { record_size }, token);
+      const result = await t.api.post('/users/search', { record_size }, token);
       expect(result.status).toBe(400);
-      expect(vendorError(result).code).toBe(10002);
+      expect(readVendorError(result).code).toBe(10002);
     }
-    expect((await api.post('/users/search', { record_offset: -1 }, token)).status).toBe(400);
-    em.setFidelity({ maxRecordSize: 50 });
+    expect((await t.api.post('/users/search', { record_offset: -1 }, token)).status).toBe(400);
+    t.emulator.setFidelity({ maxRecordSize: 50 });
     try {
-      expect((await api.post('/users/search', { record_size: 51 }, token)).status).toBe(400);
-      expect(rows(await api.post('/users/search', { record_size: 50 }, token))).toHaveLength(50);
-      expect((await api.post('/users/search', { record_size: -1 }, token)).status).toBe(200);
+      expect((await t.api.post('/users/search', { record_size: 51 }, token)).status).toBe(400);
+      expect(rows(await t.api.post('/users/search', { record_size: 50 }, token))).toHaveLength(50);
+      expect((await t.api.post('/users/search', { record_size: -1 }, token)).status).toBe(200);
     } finally {
-      em.reset();
+      t.emulator.reset();
     }
   });
 
   it('sorts by one key in either order with a stable tiebreak', async () => {
-    const desc = names(rows(await api.post('/users/search', { record_size: -1, sort_options: { field_name: 'NAME', order: 'DESC' } }, token)));
+    const desc = names(rows(await t.api.post('/users/search', { record_size: -1, sort_options: { field_name: 'NAME', order: 'DESC' } }, token)));
     expect(desc).toEqual([...all].reverse());
-    const byCreated = rows(await api.post('/users/search', { record_size: -1, sort_options: { field_name: 'CREATED', order: 'ASC' } }, token));
+    const byCreated = rows(await t.api.post('/users/search', { record_size: -1, sort_options: { field_name: 'CREATED', order: 'ASC' } }, token));
     const created = byCreated.map((u) => u['creation_time_in_millis'] as number);
     expect([...created].sort((a, b) => a - b)).toEqual(created);
-    const again = rows(await api.post('/users/search', { record_size: -1, sort_options: { field_name: 'CREATED', order: 'ASC' } }, token));
+    const again = rows(await t.api.post('/users/search', { record_size: -1, sort_options: { field_name: 'CREATED', order: 'ASC' } }, token));
     expect(names(again)).toEqual(names(byCreated));
-    const byDisplay = rows(await api.post('/users/search', { record_size: -1, sort_options: { field_name: 'DISPLAY_NAME' } }, token));
+    const byDisplay = rows(await t.api.post('/users/search', { record_size: -1, sort_options: { field_name: 'DISPLAY_NAME' } }, token));
     const displays = byDisplay.map((u) => String(u['display_name']).toLowerCase());
     expect([...displays].sort()).toEqual(displays);
   });
@@ -77,21 +73,21 @@ describe('users/search paging', () => {
   it('matches name_pattern case-insensitively with % as the only wildcard', async () => {
     const first = all[0] as string;
     const prefix = first.slice(0, 3);
-    const matched = names(rows(await api.post('/users/search', { name_pattern: `${prefix.toUpperCase()}%`, record_size: -1 }, token)));
+    const matched = names(rows(await t.api.post('/users/search', { name_pattern: `${prefix.toUpperCase()}%`, record_size: -1 }, token)));
     expect(matched).toEqual(all.filter((n) => n.startsWith(prefix)));
-    expect(names(rows(await api.post('/users/search', { name_pattern: prefix }, token)))).toEqual(all.includes(prefix) ? [prefix] : []);
-    expect(names(rows(await api.post('/users/search', { name_pattern: first.toUpperCase() }, token)))).toEqual([first]);
+    expect(names(rows(await t.api.post('/users/search', { name_pattern: prefix }, token)))).toEqual(all.includes(prefix) ? [prefix] : []);
+    expect(names(rows(await t.api.post('/users/search', { name_pattern: first.toUpperCase() }, token)))).toEqual([first]);
   });
 
   it('ORs values inside an array filter and ANDs separate filters', async () => {
-    const analysts = names(rows(await api.post('/users/search', { group_identifiers: ['Analysts'], record_size: -1 }, token)));
-    const finance = names(rows(await api.post('/users/search', { group_identifiers: ['Finance'], record_size: -1 }, token)));
-    const either = names(rows(await api.post('/users/search', { group_identifiers: ['Analysts', 'Finance'], record_size: -1 }, token)));
+    const analysts = names(rows(await t.api.post('/users/search', { group_identifiers: ['Analysts'], record_size: -1 }, token)));
+    const finance = names(rows(await t.api.post('/users/search', { group_identifiers: ['Finance'], record_size: -1 }, token)));
+    const either = names(rows(await t.api.post('/users/search', { group_identifiers: ['Analysts', 'Finance'], record_size: -1 }, token)));
     expect(either).toEqual(all.filter((n) => analysts.includes(n) || finance.includes(n)));
     const activeAnalysts = names(
-      rows(await api.post('/users/search', { group_identifiers: ['Analysts'], account_status: 'ACTIVE', record_size: -1 }, token)),
+      rows(await t.api.post('/users/search', { group_identifiers: ['Analysts'], account_status: 'ACTIVE', record_size: -1 }, token)),
     );
-    const active = names(rows(await api.post('/users/search', { account_status: 'ACTIVE', record_size: -1 }, token)));
+    const active = names(rows(await t.api.post('/users/search', { account_status: 'ACTIVE', record_size: -1 }, token)));
     expect(activeAnalysts).toEqual(analysts.filter((n) => active.includes(n)));
     expect(activeAnalysts.length).toBeLessThan(analysts.length + 1);
   });
@@ -99,11 +95,11 @@ describe('users/search paging', () => {
 
 describe('groups/search paging', () => {
   it('pages groups the same way', async () => {
-    const groups = names(rows(await api.post('/groups/search', { record_size: -1, include_users: false }, token)));
+    const groups = names(rows(await t.api.post('/groups/search', { record_size: -1, include_users: false }, token)));
     expect(groups.length).toBeGreaterThan(5);
-    expect(names(rows(await api.post('/groups/search', { record_size: 4 }, token)))).toEqual(groups.slice(0, 4));
-    expect(names(rows(await api.post('/groups/search', { record_offset: 4, record_size: 4 }, token)))).toEqual(groups.slice(4, 8));
-    expect(rows(await api.post('/groups/search', { record_offset: groups.length }, token))).toEqual([]);
-    expect((await api.post('/groups/search', { record_size: 0 }, token)).status).toBe(400);
+    expect(names(rows(await t.api.post('/groups/search', { record_size: 4 }, token)))).toEqual(groups.slice(0, 4));
+    expect(names(rows(await t.api.post('/groups/search', { record_offset: 4, record_size: 4 }, token)))).toEqual(groups.slice(4, 8));
+    expect(rows(await t.api.post('/groups/search', { record_offset: groups.length }, token))).toEqual([]);
+    expect((await t.api.post('/groups/search', { record_size: 0 }, token)).status).toBe(400);
   });
 });

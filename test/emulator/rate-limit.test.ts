@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMIT } from '../../src/emulator/options.js';
 import { createRateLimiter } from '../../src/emulator/rate-limit.js';
-import type { Emulator } from '../../src/emulator/index.js';
 import type { RateLimitOptions } from '../../src/emulator/types.js';
 import { readVendorError, send } from './support/http.js';
-import { startTestEmulator } from './support/start.js';
+import { useEmulator } from './support/start.js';
 
 describe('createRateLimiter', () => {
   function limiter(options: Partial<RateLimitOptions>) {
@@ -58,24 +57,18 @@ describe('createRateLimiter', () => {
 });
 
 describe('emulator rate limiting', () => {
-  let emulator: Emulator;
-  let token: string;
+  // `rateLimit: {}` keeps the product's limiter, which the test emulator otherwise switches off.
+  const t = useEmulator({ seed: 'minimal', rateLimit: {}, isolation: 'controls' });
 
-  beforeAll(async () => {
-    ({ emulator, token } = await startTestEmulator());
-  });
-  afterEach(() => emulator.reset());
-  afterAll(() => emulator.close());
-
-  const search = () => send(emulator.url, 'POST', '/api/rest/2.0/users/search', { token, body: {} });
+  const search = () => t.api.post('/users/search', {}, t.admin);
 
   it('is on by default with the documented 100 requests/s and burst 10', () => {
-    expect(emulator.rateLimit).toEqual({ enabled: true, requestsPerSecond: 100, burst: 10, retryAfterHeader: false });
+    expect(t.emulator.rateLimit).toEqual({ enabled: true, requestsPerSecond: 100, burst: 10, retryAfterHeader: false });
   });
 
   it('answers 429 in the vendor envelope without Retry-After once the burst is spent', async () => {
     // A rate so low that no token comes back during the test: the fourth call must be refused.
-    emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 2 });
+    t.emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 2 });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await search()).status);
     expect(statuses).toEqual([200, 200, 200]);
@@ -87,11 +80,11 @@ describe('emulator rate limiting', () => {
       code: 10002,
       messages: ['Rate limit exceeded: more than 0.001 requests per second (burst 2) from client 127.0.0.1.'],
     });
-    expect(emulator.calls().at(-1)).toMatchObject({ status: 429, fault: 'rate-limit', endpoint: 'POST /api/rest/2.0/users/search' });
+    expect(t.emulator.calls().at(-1)).toMatchObject({ status: 429, fault: 'rate-limit', endpoint: 'POST /api/rest/2.0/users/search' });
   });
 
   it('sends Retry-After when retryAfterHeader is on', async () => {
-    emulator.setRateLimit({ requestsPerSecond: 0.5, burst: 0, retryAfterHeader: true });
+    t.emulator.setRateLimit({ requestsPerSecond: 0.5, burst: 0, retryAfterHeader: true });
     await search();
     const refused = await search();
     expect(refused.status).toBe(429);
@@ -99,7 +92,7 @@ describe('emulator rate limiting', () => {
   });
 
   it('recovers once the bucket refills', async () => {
-    emulator.setRateLimit({ requestsPerSecond: 5, burst: 0 });
+    t.emulator.setRateLimit({ requestsPerSecond: 5, burst: 0 });
     let refused = false;
     for (let i = 0; i < 20 && !refused; i++) refused = (await search()).status === 429;
     expect(refused).toBe(true);
@@ -113,32 +106,32 @@ describe('emulator rate limiting', () => {
   });
 
   it('lets everything through when disabled', async () => {
-    emulator.setRateLimit({ enabled: false, requestsPerSecond: 0.001, burst: 0 });
+    t.emulator.setRateLimit({ enabled: false, requestsPerSecond: 0.001, burst: 0 });
     const statuses = await Promise.all(Array.from({ length: 30 }, () => search().then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
   it('never limits the admin route', async () => {
-    emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
+    t.emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
     await search();
     expect((await search()).status).toBe(429);
-    for (let i = 0; i < 5; i++) expect((await send(emulator.url, 'GET', '/__emulator/health')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await send(t.emulator.url, 'GET', '/__emulator/health')).status).toBe(200);
   });
 
   it('starts every client afresh after reset()', async () => {
-    emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
+    t.emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
     await search();
     expect((await search()).status).toBe(429);
-    emulator.reset();
-    emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
+    t.emulator.reset();
+    t.emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 0 });
     expect((await search()).status).toBe(200);
   });
 
   it('rejects invalid settings with a message naming each one', () => {
-    expect(() => emulator.setRateLimit({ requestsPerSecond: 0, burst: -1 })).toThrow(
+    expect(() => t.emulator.setRateLimit({ requestsPerSecond: 0, burst: -1 })).toThrow(
       'Invalid rateLimit: rateLimit.requestsPerSecond must be a positive number, but got: 0; rateLimit.burst must be a non-negative integer, but got: -1.',
     );
-    expect(() => emulator.setRateLimit({ rps: 5 } as unknown as Partial<RateLimitOptions>)).toThrow(
+    expect(() => t.emulator.setRateLimit({ rps: 5 } as unknown as Partial<RateLimitOptions>)).toThrow(
       'Invalid rateLimit: unknown rateLimit option "rps" (expected one of enabled, requestsPerSecond, burst, retryAfterHeader).',
     );
   });

@@ -5,7 +5,9 @@ import { handlers as domainHandlers } from '../../src/emulator/handlers/index.js
 import { createEmulatorServer, type EmulatorServer } from '../../src/emulator/server.js';
 import type { Handler } from '../../src/emulator/types.js';
 import { createEchoHandlers, createFakeState, FAKE_TOKEN, type Echo, type FakeState } from './support/fake-domain.js';
-import { concretePath, minimalBody, readVendorError, send } from './support/http.js';
+import { readVendorError, send } from './support/http.js';
+import { concretePath, minimalBody } from './support/schema.js';
+import { mintAdminToken } from './support/start.js';
 
 describe('emulator routing (injected echo handlers)', () => {
   let emulator: EmulatorServer<FakeState>;
@@ -35,7 +37,7 @@ describe('emulator routing (injected echo handlers)', () => {
       }
       expect(last.params).toEqual(params);
       if (result.status === 200) {
-        const echo = result.json<Echo>();
+        const echo = result.body as Echo;
         expect(echo.endpoint).toBe(endpoint.id);
         expect(echo.params).toEqual(params);
       } else {
@@ -47,9 +49,9 @@ describe('emulator routing (injected echo handlers)', () => {
 
   it('gives login endpoints no principal and every other endpoint the authenticated one', async () => {
     const token = await send(emulator.url, 'POST', '/api/rest/2.0/auth/token/full', { body: { username: 'tsadmin' } });
-    expect(token.json<Echo>().principal).toBeNull();
+    expect((token.body as Echo).principal).toBeNull();
     const user = await send(emulator.url, 'GET', '/api/rest/2.0/auth/session/user', { token: FAKE_TOKEN });
-    expect(user.json<Echo>().principal).toEqual({ userId: 'user-guid-1', orgId: 0, accessType: 'FULL', token: FAKE_TOKEN });
+    expect((user.body as Echo).principal).toEqual({ userId: 'user-guid-1', orgId: 0, accessType: 'FULL', token: FAKE_TOKEN });
   });
 
   it('decodes percent-encoded path parameters', async () => {
@@ -60,7 +62,7 @@ describe('emulator routing (injected echo handlers)', () => {
 
   it('ignores the query string when routing', async () => {
     const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/search?trace=1', { body: {}, token: FAKE_TOKEN });
-    expect(result.json<Echo>().endpoint).toBe('POST /api/rest/2.0/users/search');
+    expect((result.body as Echo).endpoint).toBe('POST /api/rest/2.0/users/search');
   });
 
   it('answers 400 when an identifier contains an encoded "/", as ThoughtSpot does', async () => {
@@ -120,13 +122,9 @@ describe('emulator routing (the real domain handlers)', () => {
       rateLimit: { enabled: false },
     });
     try {
-      const { username, password } = emulator.adminCredentials;
       for (const endpoint of ENDPOINTS) {
         // A fresh token per call: logout, revoke and force-logout may end the one they are called with.
-        const minted = await send(emulator.url, 'POST', '/api/rest/2.0/auth/token/full', {
-          body: { username, password, org_id: 0 },
-        });
-        const token = minted.json<{ token: string }>().token;
+        const token = await mintAdminToken(emulator);
         const { path } = concretePath(endpoint.path);
         const result = await send(emulator.url, endpoint.method, path, {
           ...(endpoint.request_body ? { body: minimalBody(endpoint.request_body.schema) } : {}),

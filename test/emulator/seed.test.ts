@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createState, PRIMARY_ORG_ID, WELL_KNOWN, type EmulatorState } from '../../src/emulator/domain/index.js';
 import { DEFAULT_FIDELITY } from '../../src/emulator/index.js';
-import { startDomainEmulator } from './support/demo.js';
-import { Api, names, rows } from './support/client.js';
+import { names, rows } from './support/http.js';
+import { startTestEmulator } from './support/start.js';
 
 const deps = () => ({ fidelity: { ...DEFAULT_FIDELITY }, clock: { now: () => 0 } });
 
@@ -82,12 +82,12 @@ describe('seeds', () => {
   });
 
   it('serves the minimal seed over HTTP', async () => {
-    const { em, api } = await startDomainEmulator({ seed: 'minimal' });
+    const { emulator, api } = await startTestEmulator({ seed: 'minimal' });
     try {
-      const token = await new Api(em.url).login('tsadmin', 'admin');
+      const token = await api.login('tsadmin', 'admin');
       expect(names(rows(await api.post('/users/search', { record_size: -1 }, token)))).toEqual(['guest', 'tsadmin']);
     } finally {
-      await em.close();
+      await emulator.close();
     }
   });
 });

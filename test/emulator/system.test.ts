@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/emulator/contract.js';
 import { WELL_KNOWN } from '../../src/emulator/domain/index.js';
 import { handlers } from '../../src/emulator/handlers/index.js';
-import type { Api} from './support/client.js';
-import { vendorError } from './support/client.js';
-import { DEMO_PASSWORD, plainUser, startDomainEmulator } from './support/demo.js';
+import { DEMO_PASSWORD, plainUser } from './support/demo.js';
+import { readVendorError } from './support/http.js';
 import { expectMatchesSchema } from './support/schema.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
-
-beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator());
-});
-afterAll(() => em.close());
+const t = useEmulator({ isolation: 'shared' });
 
 describe('GET /system', () => {
   it('reports the well-known principals to administrators', async () => {
-    const admin = await api.login('tsadmin', 'admin');
-    const result = await api.get('/system', admin);
+    const admin = await t.api.login('tsadmin', 'admin');
+    const result = await t.api.get('/system', admin);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'GET /api/rest/2.0/system');
     expect(result.body).toMatchObject({
@@ -32,32 +25,32 @@ describe('GET /system', () => {
       release_version: '26.8.0.cl',
     });
     const count = (result.body as { all_user_group_member_user_count: number }).all_user_group_member_user_count;
-    expect(count).toBe([...em.state.primary.members].filter((id) => !em.state.users.get(id)?.hidden).length);
+    expect(count).toBe([...t.emulator.state.primary.members].filter((id) => !t.emulator.state.users.get(id)?.hidden).length);
   });
 
   it('answers 403 / 10023 to callers without system information privileges', async () => {
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const result = await api.get('/system', token);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const result = await t.api.get('/system', token);
     expect(result.status).toBe(403);
-    expect(vendorError(result).code).toBe(10023);
+    expect(readVendorError(result).code).toBe(10023);
   });
 
   it('lets SYSTEM_INFO_ADMINISTRATION through without full administration', async () => {
-    const support = [...em.state.users.values()].find(
-      (u) => u.accountStatus === 'ACTIVE' && em.state.effectivePrivileges(u, 0).includes('SYSTEM_INFO_ADMINISTRATION') && !em.state.effectivePrivileges(u, 0).includes('ADMINISTRATION'),
+    const support = [...t.emulator.state.users.values()].find(
+      (u) => u.accountStatus === 'ACTIVE' && t.emulator.state.effectivePrivileges(u, 0).includes('SYSTEM_INFO_ADMINISTRATION') && !t.emulator.state.effectivePrivileges(u, 0).includes('ADMINISTRATION'),
     );
     expect(support).toBeDefined();
-    const token = await api.login(support!.name, DEMO_PASSWORD);
-    expect((await api.get('/system', token)).status).toBe(200);
+    const token = await t.api.login(support!.name, DEMO_PASSWORD);
+    expect((await t.api.get('/system', token)).status).toBe(200);
   });
 });
 
 describe('GET /system/config', () => {
   it('answers any authenticated caller', async () => {
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const result = await api.get('/system/config', token);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const result = await t.api.get('/system/config', token);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'GET /api/rest/2.0/system/config');
     expect(result.body).toEqual({ onboarding_content_url: '', saml_enabled: false, okta_enabled: false });

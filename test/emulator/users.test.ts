@@ -1,76 +1,61 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import type { Api} from './support/client.js';
-import { names, rows, vendorError } from './support/client.js';
-import { DEMO_PASSWORD, orgNamed, plainUser, startDomainEmulator } from './support/demo.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, orgNamed, plainUser } from './support/demo.js';
+import { names, readVendorError, rows } from './support/http.js';
 import { expectMatchesSchema } from './support/schema.js';
+import { useEmulator } from './support/start.js';
 
-let em: Emulator;
-let api: Api;
-let admin: string;
-
-beforeAll(async () => {
-  ({ em, api } = await startDomainEmulator());
-});
-afterAll(() => em.close());
-beforeEach(async () => {
-  admin = await api.login('tsadmin', 'admin');
-});
-afterEach(() => {
-  em.resetState();
-  em.reset();
-});
+const t = useEmulator();
 
 const newUser = { name: 'nadia.quill', display_name: 'Nadia Quill', email: 'nadia.quill@example.com', password: 'pw-12345' };
 
 async function findByName(name: string): Promise<Record<string, unknown> | undefined> {
-  return rows(await api.post('/users/search', { user_identifier: name }, admin))[0];
+  return rows(await t.api.post('/users/search', { user_identifier: name }, t.admin))[0];
 }
 
 describe('users/search', () => {
   it('returns User objects that match the contract schema', async () => {
-    const result = await api.post('/users/search', { record_size: 25 }, admin);
+    const result = await t.api.post('/users/search', { record_size: 25 }, t.admin);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/users/search');
     expect(rows(result)).toHaveLength(25);
   });
 
   it('finds one user by GUID or by name, and [] for an unknown identifier (Q8)', async () => {
-    const byName = rows(await api.post('/users/search', { user_identifier: 'tsadmin' }, admin));
+    const byName = rows(await t.api.post('/users/search', { user_identifier: 'tsadmin' }, t.admin));
     expect(names(byName)).toEqual(['tsadmin']);
-    const byId = rows(await api.post('/users/search', { user_identifier: byName[0]?.['id'] }, admin));
+    const byId = rows(await t.api.post('/users/search', { user_identifier: byName[0]?.['id'] }, t.admin));
     expect(names(byId)).toEqual(['tsadmin']);
-    expect(rows(await api.post('/users/search', { user_identifier: 'no-such-user' }, admin))).toEqual([]);
+    expect(rows(await t.api.post('/users/search', { user_identifier: 'no-such-user' }, t.admin))).toEqual([]);
   });
 
   it('matches usernames ignoring case after an exact miss, unless switched off (Q6)', async () => {
-    expect(names(rows(await api.post('/users/search', { user_identifier: 'TSAdmin' }, admin)))).toEqual(['tsadmin']);
-    em.setFidelity({ caseInsensitiveUsernames: false });
-    expect(rows(await api.post('/users/search', { user_identifier: 'TSAdmin' }, admin))).toEqual([]);
+    expect(names(rows(await t.api.post('/users/search', { user_identifier: 'TSAdmin' }, t.admin)))).toEqual(['tsadmin']);
+    t.emulator.setFidelity({ caseInsensitiveUsernames: false });
+    expect(rows(await t.api.post('/users/search', { user_identifier: 'TSAdmin' }, t.admin))).toEqual([]);
   });
 
   it('filters by account status, type and e-mail', async () => {
-    const org = orgNamed(em, 'Brightwater-Health');
-    const token = await api.login('tsadmin', 'admin', org.id);
-    const saml = rows(await api.post('/users/search', { account_type: 'SAML_USER', record_size: -1 }, token));
+    const org = orgNamed(t.emulator, 'Brightwater-Health');
+    const token = await t.api.login('tsadmin', 'admin', org.id);
+    const saml = rows(await t.api.post('/users/search', { account_type: 'SAML_USER', record_size: -1 }, token));
     expect(saml.length).toBeGreaterThan(10);
     expect(saml.every((u) => u['account_type'] === 'SAML_USER')).toBe(true);
-    const inactive = rows(await api.post('/users/search', { account_status: 'ACTIVE', record_size: -1 }, token));
+    const inactive = rows(await t.api.post('/users/search', { account_status: 'ACTIVE', record_size: -1 }, token));
     expect(inactive.every((u) => u['account_status'] === 'ACTIVE')).toBe(true);
     const one = saml[0] as Record<string, unknown>;
-    const byEmail = rows(await api.post('/users/search', { email: String(one['email']).toUpperCase() }, token));
+    const byEmail = rows(await t.api.post('/users/search', { email: String(one['email']).toUpperCase() }, token));
     expect(names(byEmail)).toEqual([one['name']]);
   });
 
   it('returns favourites only with include_favorite_metadata', async () => {
-    const withFavourite = [...em.state.users.values()].find((u) => u.favorites.length > 0 && u.orgIds.size === 1);
+    const withFavourite = [...t.emulator.state.users.values()].find((u) => u.favorites.length > 0 && u.orgIds.size === 1);
     expect(withFavourite).toBeDefined();
     const orgId = [...(withFavourite?.orgIds ?? [])][0] as number;
-    const token = await api.login('tsadmin', 'admin', orgId);
-    const plain = rows(await api.post('/users/search', { user_identifier: withFavourite?.name }, token));
+    const token = await t.api.login('tsadmin', 'admin', orgId);
+    const plain = rows(await t.api.post('/users/search', { user_identifier: withFavourite?.name }, token));
     expect(plain[0]?.['favorite_metadata']).toEqual([]);
     const full = rows(
-      await api.post('/users/search', { user_identifier: withFavourite?.name, include_favorite_metadata: true }, token),
+      await t.api.post('/users/search', { user_identifier: withFavourite?.name, include_favorite_metadata: true }, token),
     );
     expect((full[0]?.['favorite_metadata'] as unknown[]).length).toBe(withFavourite?.favorites.length);
   });
@@ -78,7 +63,7 @@ describe('users/search', () => {
 
 describe('users/create', () => {
   it('creates a user with the contract defaults, in the token Org and in All', async () => {
-    const result = await api.post('/users/create', newUser, admin);
+    const result = await t.api.post('/users/create', newUser, t.admin);
     expect(result.status).toBe(200);
     expectMatchesSchema(result.body, 'POST /api/rest/2.0/users/create');
     expect(result.body).toMatchObject({
@@ -94,15 +79,15 @@ describe('users/create', () => {
       orgs: [{ id: 0, name: 'Primary' }],
       privileges: ['AUTHORING'],
     });
-    expect((await api.post('/auth/token/full', { username: 'nadia.quill', password: 'pw-12345' })).status).toBe(200);
+    expect((await t.api.post('/auth/token/full', { username: 'nadia.quill', password: 'pw-12345' })).status).toBe(200);
   });
 
   it('puts group_identifiers in the token Org and org_identifiers as extra Orgs', async () => {
-    const org = orgNamed(em, 'Cobalt-Freight');
-    const result = await api.post(
+    const org = orgNamed(t.emulator, 'Cobalt-Freight');
+    const result = await t.api.post(
       '/users/create',
       { ...newUser, group_identifiers: ['Support'], org_identifiers: [String(org.id)] },
-      admin,
+      t.admin,
     );
     expect(result.status).toBe(200);
     const body = result.body as Record<string, unknown>;
@@ -111,47 +96,47 @@ describe('users/create', () => {
   });
 
   it('refuses a duplicate name with 400 / 10002 (Q14), ignoring case', async () => {
-    const result = await api.post('/users/create', { ...newUser, name: 'TSADMIN' }, admin);
+    const result = await t.api.post('/users/create', { ...newUser, name: 'TSADMIN' }, t.admin);
     expect(result.status).toBe(400);
-    expect(vendorError(result)).toEqual({ code: 10002, messages: ['User with name TSADMIN already exists'] });
+    expect(readVendorError(result)).toMatchObject({ code: 10002, messages: ['User with name TSADMIN already exists'] });
   });
 
   it('refuses unknown groups, empty names and empty passwords with 400', async () => {
-    const unknown = await api.post('/users/create', { ...newUser, group_identifiers: ['Nope', 'Support'] }, admin);
-    expect(vendorError(unknown)).toEqual({ code: 10002, messages: ['Invalid group identifiers: Nope'] });
-    expect((await api.post('/users/create', { ...newUser, name: '' }, admin)).status).toBe(400);
-    expect((await api.post('/users/create', { ...newUser, password: '' }, admin)).status).toBe(400);
+    const unknown = await t.api.post('/users/create', { ...newUser, group_identifiers: ['Nope', 'Support'] }, t.admin);
+    expect(readVendorError(unknown)).toMatchObject({ code: 10002, messages: ['Invalid group identifiers: Nope'] });
+    expect((await t.api.post('/users/create', { ...newUser, name: '' }, t.admin)).status).toBe(400);
+    expect((await t.api.post('/users/create', { ...newUser, password: '' }, t.admin)).status).toBe(400);
   });
 
   it('applies the configurable password policy (Q16)', async () => {
-    em.setFidelity({ minPasswordLength: 12 });
-    const result = await api.post('/users/create', newUser, admin);
+    t.emulator.setFidelity({ minPasswordLength: 12 });
+    const result = await t.api.post('/users/create', newUser, t.admin);
     expect(result.status).toBe(400);
-    expect(vendorError(result).messages[0]).toMatch(/at least 12 characters/);
+    expect(readVendorError(result).messages[0]).toMatch(/at least 12 characters/);
   });
 
   it('needs user administration (403 / 10023)', async () => {
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const result = await api.post('/users/create', newUser, token);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const result = await t.api.post('/users/create', newUser, token);
     expect(result.status).toBe(403);
-    expect(vendorError(result).code).toBe(10023);
+    expect(readVendorError(result).code).toBe(10023);
   });
 
   it('answers permission failures with 500 in the live-quirk mode (Q15)', async () => {
-    em.setFidelity({ permissionErrorsAs500: true });
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const result = await api.post('/users/create', newUser, token);
+    t.emulator.setFidelity({ permissionErrorsAs500: true });
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const result = await t.api.post('/users/create', newUser, token);
     expect(result.status).toBe(500);
-    expect(vendorError(result).code).toBe(10023);
+    expect(readVendorError(result).code).toBe(10023);
   });
 
   it('lets only a Primary cluster admin set other Orgs (Q18)', async () => {
-    const tenant = orgNamed(em, 'Alderbrook-Foods');
-    const other = orgNamed(em, 'Cobalt-Freight');
-    const tenantAdminToken = await api.login('tsadmin', 'admin', tenant.id);
-    const result = await api.post('/users/create', { ...newUser, org_identifiers: [String(other.id)] }, tenantAdminToken);
+    const tenant = orgNamed(t.emulator, 'Alderbrook-Foods');
+    const other = orgNamed(t.emulator, 'Cobalt-Freight');
+    const tenantAdminToken = await t.api.login('tsadmin', 'admin', tenant.id);
+    const result = await t.api.post('/users/create', { ...newUser, org_identifiers: [String(other.id)] }, tenantAdminToken);
     expect(result.status).toBe(403);
   });
 });
@@ -159,71 +144,71 @@ describe('users/create', () => {
 describe('users/{id}/update', () => {
   it('answers 204 with no body and treats {} as a no-op', async () => {
     const before = await findByName('tsadmin');
-    const result = await api.post('/users/tsadmin/update', {}, admin);
+    const result = await t.api.post('/users/tsadmin/update', {}, t.admin);
     expect(result.status).toBe(204);
     expect(result.text).toBe('');
     expect(await findByName('tsadmin')).toEqual(before);
   });
 
   it('overwrites scalars and leaves absent lists alone', async () => {
-    await api.post('/users/create', { ...newUser, group_identifiers: ['Support'] }, admin);
-    expect((await api.post('/users/nadia.quill/update', { display_name: 'Nadia Q.', visibility: 'NON_SHARABLE' }, admin)).status).toBe(204);
+    await t.api.post('/users/create', { ...newUser, group_identifiers: ['Support'] }, t.admin);
+    expect((await t.api.post('/users/nadia.quill/update', { display_name: 'Nadia Q.', visibility: 'NON_SHARABLE' }, t.admin)).status).toBe(204);
     const user = await findByName('nadia.quill');
     expect(user).toMatchObject({ display_name: 'Nadia Q.', visibility: 'NON_SHARABLE' });
     expect(names(user?.['user_groups'])).toEqual(['Support']);
   });
 
   it('applies ADD, REMOVE and REPLACE (the default) to group_identifiers', async () => {
-    await api.post('/users/create', { ...newUser, group_identifiers: ['Support'] }, admin);
-    await api.post('/users/nadia.quill/update', { group_identifiers: ['Sales'], operation: 'ADD' }, admin);
+    await t.api.post('/users/create', { ...newUser, group_identifiers: ['Support'] }, t.admin);
+    await t.api.post('/users/nadia.quill/update', { group_identifiers: ['Sales'], operation: 'ADD' }, t.admin);
     expect(names((await findByName('nadia.quill'))?.['user_groups'])).toEqual(['Sales', 'Support']);
-    await api.post('/users/nadia.quill/update', { group_identifiers: ['Support'], operation: 'REMOVE' }, admin);
+    await t.api.post('/users/nadia.quill/update', { group_identifiers: ['Support'], operation: 'REMOVE' }, t.admin);
     expect(names((await findByName('nadia.quill'))?.['user_groups'])).toEqual(['Sales']);
-    await api.post('/users/nadia.quill/update', { group_identifiers: ['Engineering'] }, admin);
+    await t.api.post('/users/nadia.quill/update', { group_identifiers: ['Engineering'] }, t.admin);
     expect(names((await findByName('nadia.quill'))?.['user_groups'])).toEqual(['Engineering']);
-    await api.post('/users/nadia.quill/update', { group_identifiers: [] }, admin);
+    await t.api.post('/users/nadia.quill/update', { group_identifiers: [] }, t.admin);
     expect((await findByName('nadia.quill'))?.['user_groups']).toEqual([]);
     // The implicit All membership survives an empty REPLACE.
     expect((await findByName('nadia.quill'))?.['privileges']).toEqual(['AUTHORING']);
   });
 
   it('renames, refusing a taken name and renaming system principals', async () => {
-    await api.post('/users/create', newUser, admin);
-    expect((await api.post('/users/nadia.quill/update', { name: 'nadia.q' }, admin)).status).toBe(204);
+    await t.api.post('/users/create', newUser, t.admin);
+    expect((await t.api.post('/users/nadia.quill/update', { name: 'nadia.q' }, t.admin)).status).toBe(204);
     expect(await findByName('nadia.q')).toBeDefined();
-    expect((await api.post('/users/nadia.q/update', { name: 'guest' }, admin)).status).toBe(400);
-    expect((await api.post('/users/guest/update', { name: 'visitor' }, admin)).status).toBe(400);
+    expect((await t.api.post('/users/nadia.q/update', { name: 'guest' }, t.admin)).status).toBe(400);
+    expect((await t.api.post('/users/guest/update', { name: 'visitor' }, t.admin)).status).toBe(400);
   });
 
   it('answers 400 / 10002 for an unknown user and for a / in the path identifier', async () => {
-    const unknown = await api.post('/users/nobody-here/update', { display_name: 'x' }, admin);
-    expect(vendorError(unknown)).toEqual({ code: 10002, messages: ['Invalid user identifiers: nobody-here'] });
-    const slashed = await api.post('/users/a%2Fb/update', { display_name: 'x' }, admin);
+    const unknown = await t.api.post('/users/nobody-here/update', { display_name: 'x' }, t.admin);
+    expect(readVendorError(unknown)).toMatchObject({ code: 10002, messages: ['Invalid user identifiers: nobody-here'] });
+    const slashed = await t.api.post('/users/a%2Fb/update', { display_name: 'x' }, t.admin);
     expect(slashed.status).toBe(400);
   });
 
   it('moves a user between Orgs with org_identifiers from a Primary admin token', async () => {
-    const org = orgNamed(em, 'Everpine-Energy');
-    await api.post('/users/create', newUser, admin);
-    await api.post('/users/nadia.quill/update', { org_identifiers: [String(org.id)], operation: 'ADD' }, admin);
+    const org = orgNamed(t.emulator, 'Everpine-Energy');
+    await t.api.post('/users/create', newUser, t.admin);
+    await t.api.post('/users/nadia.quill/update', { org_identifiers: [String(org.id)], operation: 'ADD' }, t.admin);
     expect(((await findByName('nadia.quill'))?.['orgs'] as { id: number }[]).map((o) => o.id)).toEqual([0, org.id]);
-    await api.post('/users/nadia.quill/update', { org_identifiers: ['0'], operation: 'REMOVE' }, admin);
+    await t.api.post('/users/nadia.quill/update', { org_identifiers: ['0'], operation: 'REMOVE' }, t.admin);
     expect(await findByName('nadia.quill')).toBeUndefined();
-    expect(em.state.findUser('nadia.quill')?.orgIds).toEqual(new Set([org.id]));
+    expect(t.emulator.state.findUser('nadia.quill')?.orgIds).toEqual(new Set([org.id]));
   });
 });
 
 describe('users/{id}/delete', () => {
   it('deletes a user from the whole cluster (204)', async () => {
-    await api.post('/users/create', newUser, admin);
-    expect((await api.post('/users/nadia.quill/delete', {}, admin)).status).toBe(204);
+    await t.api.post('/users/create', newUser, t.admin);
+    expect((await t.api.post('/users/nadia.quill/delete', {}, t.admin)).status).toBe(204);
     expect(await findByName('nadia.quill')).toBeUndefined();
-    expect((await api.post('/users/nadia.quill/delete', {}, admin)).status).toBe(400);
+    expect((await t.api.post('/users/nadia.quill/delete', {}, t.admin)).status).toBe(400);
   });
 
   it('refuses to delete the well-known principals', async () => {
     for (const name of ['tsadmin', 'guest', 'su', 'system']) {
-      const result = await api.post(`/users/${name}/delete`, {}, admin);
+      const result = await t.api.post(`/users/${name}/delete`, {}, t.admin);
       expect(result.status).toBe(400);
     }
   });
@@ -231,12 +216,12 @@ describe('users/{id}/delete', () => {
 
 describe('users/deactivate and users/activate', () => {
   it('deactivates with a one-off activation link that activate consumes', async () => {
-    await api.post('/users/create', newUser, admin);
-    const userToken = await api.login('nadia.quill', 'pw-12345');
-    const deactivated = await api.post(
+    await t.api.post('/users/create', newUser, t.admin);
+    const userToken = await t.api.login('nadia.quill', 'pw-12345');
+    const deactivated = await t.api.post(
       '/users/deactivate',
       { user_identifier: 'nadia.quill', base_url: 'https://analytics.example.com/' },
-      admin,
+      t.admin,
     );
     expect(deactivated.status).toBe(200);
     expectMatchesSchema(deactivated.body, 'POST /api/rest/2.0/users/deactivate');
@@ -244,23 +229,23 @@ describe('users/deactivate and users/activate', () => {
     expect(link.origin).toBe('https://analytics.example.com');
     const id = link.searchParams.get('id');
     const authToken = link.searchParams.get('token') ?? '';
-    expect(id).toBe(em.state.findUser('nadia.quill')?.id);
+    expect(id).toBe(t.emulator.state.findUser('nadia.quill')?.id);
     expect((await findByName('nadia.quill'))?.['account_status']).toBe('INACTIVE');
-    expect((await api.get('/auth/session/user', userToken)).status).toBe(401);
+    expect((await t.api.get('/auth/session/user', userToken)).status).toBe(401);
 
-    const activated = await api.post(
+    const activated = await t.api.post(
       '/users/activate',
       { user_identifier: 'nadia.quill', auth_token: authToken, password: 'new-password' },
-      admin,
+      t.admin,
     );
     expect(activated.status).toBe(200);
     expectMatchesSchema(activated.body, 'POST /api/rest/2.0/users/activate');
     expect(activated.body).toMatchObject({ account_status: 'ACTIVE' });
-    expect((await api.post('/auth/token/full', { username: 'nadia.quill', password: 'new-password' })).status).toBe(200);
-    const reused = await api.post(
+    expect((await t.api.post('/auth/token/full', { username: 'nadia.quill', password: 'new-password' })).status).toBe(200);
+    const reused = await t.api.post(
       '/users/activate',
       { user_identifier: 'nadia.quill', auth_token: authToken, password: 'again' },
-      admin,
+      t.admin,
     );
     expect(reused.status).toBe(400);
   });
@@ -268,34 +253,34 @@ describe('users/deactivate and users/activate', () => {
 
 describe('passwords', () => {
   it('resets a password as an administrator', async () => {
-    await api.post('/users/create', newUser, admin);
-    const result = await api.post('/users/reset-password', { user_identifier: 'nadia.quill', new_password: 'reset-pw' }, admin);
+    await t.api.post('/users/create', newUser, t.admin);
+    const result = await t.api.post('/users/reset-password', { user_identifier: 'nadia.quill', new_password: 'reset-pw' }, t.admin);
     expect(result.status).toBe(204);
-    expect((await api.post('/auth/token/full', { username: 'nadia.quill', password: 'reset-pw' })).status).toBe(200);
+    expect((await t.api.post('/auth/token/full', { username: 'nadia.quill', password: 'reset-pw' })).status).toBe(200);
   });
 
   it('changes one own password given the current one, and answers 400 / 10002 for a wrong one', async () => {
-    await api.post('/users/create', newUser, admin);
-    const token = await api.login('nadia.quill', 'pw-12345');
-    const wrong = await api.post(
+    await t.api.post('/users/create', newUser, t.admin);
+    const token = await t.api.login('nadia.quill', 'pw-12345');
+    const wrong = await t.api.post(
       '/users/change-password',
       { user_identifier: 'nadia.quill', current_password: 'nope', new_password: 'next-pw' },
       token,
     );
-    expect(vendorError(wrong).code).toBe(10002);
-    const ok = await api.post(
+    expect(readVendorError(wrong).code).toBe(10002);
+    const ok = await t.api.post(
       '/users/change-password',
       { user_identifier: 'nadia.quill', current_password: 'pw-12345', new_password: 'next-pw' },
       token,
     );
     expect(ok.status).toBe(204);
-    expect((await api.post('/auth/token/full', { username: 'nadia.quill', password: 'next-pw' })).status).toBe(200);
+    expect((await t.api.post('/auth/token/full', { username: 'nadia.quill', password: 'next-pw' })).status).toBe(200);
   });
 
   it("needs user administration to change someone else's password", async () => {
-    const user = plainUser(em, em.state.primary);
-    const token = await api.login(user.name, DEMO_PASSWORD);
-    const result = await api.post(
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const token = await t.api.login(user.name, DEMO_PASSWORD);
+    const result = await t.api.post(
       '/users/change-password',
       { user_identifier: 'tsadmin', current_password: 'admin', new_password: 'stolen' },
       token,
@@ -306,11 +291,11 @@ describe('passwords', () => {
 
 describe('users/force-logout', () => {
   it('logs out only the listed users and refuses unknown ones', async () => {
-    const user = plainUser(em, em.state.primary);
-    const theirs = await api.login(user.name, DEMO_PASSWORD);
-    expect((await api.post('/users/force-logout', { user_identifiers: [user.name] }, admin)).status).toBe(204);
-    expect((await api.get('/auth/session/user', theirs)).status).toBe(401);
-    expect((await api.get('/auth/session/user', admin)).status).toBe(200);
-    expect((await api.post('/users/force-logout', { user_identifiers: ['ghost'] }, admin)).status).toBe(400);
+    const user = plainUser(t.emulator, t.emulator.state.primary);
+    const theirs = await t.api.login(user.name, DEMO_PASSWORD);
+    expect((await t.api.post('/users/force-logout', { user_identifiers: [user.name] }, t.admin)).status).toBe(204);
+    expect((await t.api.get('/auth/session/user', theirs)).status).toBe(401);
+    expect((await t.api.get('/auth/session/user', t.admin)).status).toBe(200);
+    expect((await t.api.post('/users/force-logout', { user_identifiers: ['ghost'] }, t.admin)).status).toBe(400);
   });
 });

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { readVendorError, send, type SendOptions } from './support/http.js';
-import { mintToken, startTestEmulator } from './support/start.js';
+import { describe, expect, it } from 'vitest';
+import { readVendorError, type SendOptions } from './support/http.js';
+import { mintAdminToken, useEmulator } from './support/start.js';
 
 describe('emulator request validation', () => {
-  let emulator: Emulator;
-  let token: string;
+  const t = useEmulator({ seed: 'minimal', isolation: 'shared' });
 
-  beforeAll(async () => {
-    ({ emulator, token } = await startTestEmulator({ rateLimit: { enabled: false } }));
-  });
-  afterAll(() => emulator.close());
-
-  const post = (path: string, options: SendOptions = {}) =>
-    send(emulator.url, 'POST', `/api/rest/2.0${path}`, { token, ...options });
+  const post = (path: string, options: SendOptions = {}) => t.api.call('POST', path, { token: t.admin, ...options });
 
   async function expectInvalid(path: string, options: SendOptions, messages: string[], status = 400) {
     const result = await post(path, options);
@@ -94,7 +86,7 @@ describe('emulator request validation', () => {
   it('ignores unknown fields, as ThoughtSpot does, and still hands them to the handler', async () => {
     const result = await post('/users/search', { body: { record_size: 5, org_identifier: 'ORG1', surprise: { deep: [1] } } });
     expect(result.status).toBe(200);
-    expect(emulator.calls().at(-1)?.body).toEqual({ record_size: 5, org_identifier: 'ORG1', surprise: { deep: [1] } });
+    expect(t.emulator.calls().at(-1)?.body).toEqual({ record_size: 5, org_identifier: 'ORG1', surprise: { deep: [1] } });
   });
 
   it('requires a body even when it would be {}', async () => {
@@ -132,15 +124,15 @@ describe('emulator request validation', () => {
   });
 
   it('validates the body before calling the handler, but only after authentication', async () => {
-    const result = await send(emulator.url, 'POST', '/api/rest/2.0/users/search', { body: { record_size: 'x' } });
+    const result = await t.api.post('/users/search', { record_size: 'x' });
     expect(result.status).toBe(401);
   });
 
   it('accepts endpoints without a documented body with no body at all, and ignores one when sent', async () => {
     // Logging out ends the token it is called with, so it gets a token of its own.
-    const bare = await send(emulator.url, 'POST', '/api/rest/2.0/auth/session/logout', { token: await mintToken(emulator) });
+    const bare = await t.api.call('POST', '/auth/session/logout', { token: await mintAdminToken(t.emulator) });
     expect(bare.status).toBe(204);
-    const system = await send(emulator.url, 'GET', '/api/rest/2.0/system', { token, headers: { 'content-type': 'text/plain' } });
+    const system = await t.api.call('GET', '/system', { token: t.admin, headers: { 'content-type': 'text/plain' } });
     expect(system.status).toBe(200);
   });
 });

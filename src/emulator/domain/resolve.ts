@@ -22,6 +22,26 @@ export function checkPathIdentifier(kind: Kind, identifier: string): void {
   if (identifier.trim() === '') throw badRequest(`The ${kind} identifier in the path must not be empty.`);
 }
 
+/**
+ * Resolves every identifier with `find`, collapsing duplicates (two identifiers of one record give it once); any
+ * unknown identifier fails the whole request with one 400 naming all of them.
+ */
+function resolveAll<T extends { readonly id: string | number }>(
+  kind: Kind,
+  identifiers: readonly string[],
+  find: (identifier: string) => T | undefined,
+): T[] {
+  const found = new Map<string | number, T>();
+  const missing: string[] = [];
+  for (const identifier of identifiers) {
+    const record = find(identifier);
+    if (record === undefined) missing.push(identifier);
+    else found.set(record.id, record);
+  }
+  if (missing.length > 0) throw invalidIdentifiers(kind, missing);
+  return [...found.values()];
+}
+
 /** A user by GUID, then by username (exact, then ignoring case when the fidelity switch allows, §16 Q6). */
 export function findUser(state: EmulatorState, identifier: string, fidelity: Readonly<Fidelity>): UserRec | undefined {
   return state.users.get(identifier) ?? state.userByName(identifier, fidelity.caseInsensitiveUsernames);
@@ -33,15 +53,7 @@ export function findUsers(
   identifiers: readonly string[],
   fidelity: Readonly<Fidelity>,
 ): UserRec[] {
-  const found = new Map<string, UserRec>();
-  const missing: string[] = [];
-  for (const identifier of identifiers) {
-    const user = findUser(state, identifier, fidelity);
-    if (user === undefined) missing.push(identifier);
-    else found.set(user.id, user);
-  }
-  if (missing.length > 0) throw invalidIdentifiers('user', missing);
-  return [...found.values()];
+  return resolveAll('user', identifiers, (identifier) => findUser(state, identifier, fidelity));
 }
 
 /** A group of one Org by GUID or exact name. Groups of other Orgs are invisible (CONTRACT.md §3). */
@@ -51,15 +63,7 @@ export function findGroupIn(org: OrgRec, identifier: string): GroupRec | undefin
 
 /** Groups of one Org for a list of identifiers; any unknown one fails the request. */
 export function findGroupsIn(org: OrgRec, identifiers: readonly string[]): GroupRec[] {
-  const found = new Map<string, GroupRec>();
-  const missing: string[] = [];
-  for (const identifier of identifiers) {
-    const group = findGroupIn(org, identifier);
-    if (group === undefined) missing.push(identifier);
-    else found.set(group.id, group);
-  }
-  if (missing.length > 0) throw invalidIdentifiers('group', missing);
-  return [...found.values()];
+  return resolveAll('group', identifiers, (identifier) => findGroupIn(org, identifier));
 }
 
 /** A role of one Org by GUID or exact name. */
@@ -69,15 +73,7 @@ export function findRoleIn(org: OrgRec, identifier: string): RoleRec | undefined
 
 /** Roles of one Org for a list of identifiers; any unknown one fails the request. */
 export function findRolesIn(org: OrgRec, identifiers: readonly string[]): RoleRec[] {
-  const found = new Map<string, RoleRec>();
-  const missing: string[] = [];
-  for (const identifier of identifiers) {
-    const role = findRoleIn(org, identifier);
-    if (role === undefined) missing.push(identifier);
-    else found.set(role.id, role);
-  }
-  if (missing.length > 0) throw invalidIdentifiers('role', missing);
-  return [...found.values()];
+  return resolveAll('role', identifiers, (identifier) => findRoleIn(org, identifier));
 }
 
 /** An Org by numeric id (sent as a string in identifier fields, CONTRACT.md §4) or by exact name. */
@@ -92,13 +88,5 @@ export function findOrg(state: EmulatorState, identifier: string): OrgRec | unde
 
 /** Orgs for a list of identifiers; any unknown one fails the request. */
 export function findOrgs(state: EmulatorState, identifiers: readonly string[]): OrgRec[] {
-  const found = new Map<number, OrgRec>();
-  const missing: string[] = [];
-  for (const identifier of identifiers) {
-    const org = findOrg(state, identifier);
-    if (org === undefined) missing.push(identifier);
-    else found.set(org.id, org);
-  }
-  if (missing.length > 0) throw invalidIdentifiers('org', missing);
-  return [...found.values()];
+  return resolveAll('org', identifiers, (identifier) => findOrg(state, identifier));
 }

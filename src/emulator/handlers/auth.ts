@@ -92,6 +92,15 @@ function orgById(ctx: Ctx, orgId: number): OrgRec {
   return org;
 }
 
+/** The Org named by `org_identifier` (id or name), or a 400 naming it; undefined when absent or Orgs are off. */
+function orgFromIdentifier(ctx: Ctx): OrgRec | undefined {
+  const identifier = ctx.fidelity.orgsEnabled ? str(ctx.body, 'org_identifier') : undefined;
+  if (identifier === undefined || identifier === '') return undefined;
+  const org = findOrg(ctx.state, identifier);
+  if (org === undefined) throw invalidIdentifiers('org', [identifier]);
+  return org;
+}
+
 /**
  * The Org a token lands in. An explicit Org must exist and the user must belong to it (cluster admins act
  * everywhere). Without one: the user's last-used Org, else Primary, else the user's first Org (§16 Q2). With the Orgs
@@ -265,12 +274,7 @@ const customToken: Handler<EmulatorState> = (ctx) => {
   }
   const credential = credentialOf(ctx);
   const validity = validityOf(ctx);
-  const orgIdentifier = ctx.fidelity.orgsEnabled ? str(ctx.body, 'org_identifier') : undefined;
-  let requestedOrg: OrgRec | undefined;
-  if (orgIdentifier !== undefined && orgIdentifier !== '') {
-    requestedOrg = findOrg(state, orgIdentifier);
-    if (requestedOrg === undefined) throw invalidIdentifiers('org', [orgIdentifier]);
-  }
+  const requestedOrg = orgFromIdentifier(ctx);
   let user = findUser(state, username, ctx.fidelity);
   if (credential.kind === 'password') {
     user = passwordLogin(ctx, username, credential.value);
@@ -409,34 +413,19 @@ const sessionToken: Handler<EmulatorState> = (ctx) => {
 };
 
 /**
- * `auth/session/login`: 204 and a `JSESSIONID` cookie. With `username`/`password` it logs that user in; without, it
- * opens a session for the bearer's user. `org_identifier` picks the Org, else the user's previous one (§2.5).
+ * `auth/session/login`: `username` + `password` log that user in, answered by 204 and a `JSESSIONID` cookie.
+ * `org_identifier` picks the Org, else the user's previous one (§2.5). The shell treats the endpoint as a login
+ * (CONTRACT.md §14.7), so there is never a caller whose bearer token could open the session instead.
  */
 const sessionLogin: Handler<EmulatorState> = (ctx): HandlerResult => {
   const state = ctx.state;
-  const username = str(ctx.body, 'username');
-  let user: UserRec;
-  let fallbackOrg: number | undefined;
-  if (username !== undefined && username !== '') {
-    const password = str(ctx.body, 'password') ?? '';
-    if (password === '') throw badRequest('password must be provided with username.');
-    user = passwordLogin(ctx, username, password);
-  } else if (ctx.principal !== null) {
-    user = callerOf(ctx);
-    fallbackOrg = ctx.principal.orgId;
-  } else {
-    throw badRequest('username and password must be provided.');
-  }
+  const username = str(ctx.body, 'username') ?? '';
+  if (username === '') throw badRequest('username and password must be provided.');
+  const password = str(ctx.body, 'password') ?? '';
+  if (password === '') throw badRequest('password must be provided with username.');
+  const user = passwordLogin(ctx, username, password);
   checkCanLogIn(user);
-  const orgIdentifier = ctx.fidelity.orgsEnabled ? str(ctx.body, 'org_identifier') : undefined;
-  let requested: OrgRec | undefined;
-  if (orgIdentifier !== undefined && orgIdentifier !== '') {
-    requested = findOrg(state, orgIdentifier);
-    if (requested === undefined) throw invalidIdentifiers('org', [orgIdentifier]);
-  } else if (fallbackOrg !== undefined) {
-    requested = state.orgs.get(fallbackOrg);
-  }
-  const orgId = chooseOrg(ctx, user, requested);
+  const orgId = chooseOrg(ctx, user, orgFromIdentifier(ctx));
   const rememberMe = bool(ctx.body, 'remember_me', false);
   const session = state.createSession(user, orgId, rememberMe);
   const maxAge = rememberMe ? '; Max-Age=604800' : '';

@@ -242,6 +242,12 @@ export function likePattern(pattern: string): (text: string) => boolean {
   return (text) => regex.test(text);
 }
 
+/** Whether two sets share at least one element (a filter matches when any wanted id is present). */
+export function intersects<T>(set: ReadonlySet<T>, wanted: ReadonlySet<T>): boolean {
+  for (const x of set) if (wanted.has(x)) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------- list operations
 
 /** `ADD`, `REMOVE` or `REPLACE` (CONTRACT.md §8.1). */

@@ -22,6 +22,7 @@ import {
   bool,
   diff,
   groupView,
+  intersects,
   likePattern,
   now,
   objects,
@@ -37,11 +38,6 @@ import {
   strings,
   tokenOrg,
 } from './common.js';
-
-function intersects<T>(set: ReadonlySet<T>, wanted: ReadonlySet<T>): boolean {
-  for (const x of set) if (wanted.has(x)) return true;
-  return false;
-}
 
 /** Users that may join a group of this Org: they must already be members of the Org (CONTRACT.md §3). */
 function membersFor(ctx: Ctx, org: OrgRec, identifiers: readonly string[]): UserRec[] {
@@ -73,15 +69,22 @@ function checkSubGroups(children: readonly GroupRec[]): void {
 
 // ---------------------------------------------------------------- search
 
-/** Ids of groups in scope named by identifiers (GUID, or name in any Org of the scope); unknown ones are skipped. */
-function groupIdsIn(scope: readonly GroupRec[], state: EmulatorState, identifiers: readonly string[]): Set<string> {
+/**
+ * Ids named by search-filter identifiers: a GUID found in `byId` stands for itself, anything else is a name matched
+ * against `candidates` (a name may match records of several Orgs); unknown ones are skipped.
+ */
+function idsNamed(
+  identifiers: readonly string[],
+  byId: ReadonlyMap<string, unknown>,
+  candidates: Iterable<{ readonly id: string; readonly name: string }>,
+): Set<string> {
   const out = new Set<string>();
   const names = new Set<string>();
   for (const identifier of identifiers) {
-    if (state.groups.has(identifier)) out.add(identifier);
+    if (byId.has(identifier)) out.add(identifier);
     else names.add(identifier);
   }
-  if (names.size > 0) for (const g of scope) if (names.has(g.name)) out.add(g.id);
+  if (names.size > 0) for (const c of candidates) if (names.has(c.name)) out.add(c.id);
   return out;
 }
 
@@ -142,7 +145,7 @@ const searchGroups: Handler<EmulatorState> = (ctx) => {
   }
   const subGroups = strings(body, 'sub_group_identifiers');
   if (subGroups !== undefined) {
-    const ids = groupIdsIn(scope, state, subGroups);
+    const ids = idsNamed(subGroups, state.groups, scope);
     accept.push((g) => intersects(g.subGroupIds, ids));
   }
   const type = str(body, 'type');
@@ -168,13 +171,7 @@ const searchGroups: Handler<EmulatorState> = (ctx) => {
   }
   const roleIdentifiers = strings(body, 'role_identifiers');
   if (roleIdentifiers !== undefined) {
-    const ids = new Set<string>();
-    const names = new Set<string>();
-    for (const id of roleIdentifiers) {
-      if (state.roles.has(id)) ids.add(id);
-      else names.add(id);
-    }
-    if (names.size > 0) for (const role of state.roles.values()) if (names.has(role.name)) ids.add(role.id);
+    const ids = idsNamed(roleIdentifiers, state.roles, state.roles.values());
     accept.push((g) => intersects(g.roleIds, ids));
   }
   const rows = pageThrough(base, descending, page, accept.length === 0 ? null : (g) => accept.every((test) => test(g)));
@@ -215,6 +212,18 @@ const createGroup: Handler<EmulatorState> = (ctx) => {
   for (const role of roles) state.assignRole(group, role);
   return { status: 200, body: serializeGroup(state, group, groupView(ctx)) };
 };
+
+/** Text attributes shared by update and import. Present fields overwrite, absent ones are left alone. */
+function applyAttributes(group: GroupRec, body: Record<string, unknown>): void {
+  const displayName = str(body, 'display_name');
+  if (displayName !== undefined) group.displayName = displayName;
+  const description = str(body, 'description');
+  if (description !== undefined) group.description = description;
+  const type = str(body, 'type');
+  if (type !== undefined) group.type = type as GroupType;
+  const visibility = str(body, 'visibility');
+  if (visibility !== undefined) group.visibility = visibility as Visibility;
+}
 
 /** Applies a list operation to a group's sub-groups, refusing cycles (a group cannot contain its ancestor). */
 function applySubGroups(ctx: Ctx, group: GroupRec, children: readonly GroupRec[], operation: Operation): void {
@@ -276,14 +285,7 @@ const updateGroup: Handler<EmulatorState> = (ctx) => {
     }
   }
   if (name !== undefined) state.renameGroup(group, name);
-  const displayName = str(body, 'display_name');
-  if (displayName !== undefined) group.displayName = displayName;
-  const description = str(body, 'description');
-  if (description !== undefined) group.description = description;
-  const type = str(body, 'type');
-  if (type !== undefined) group.type = type as GroupType;
-  const visibility = str(body, 'visibility');
-  if (visibility !== undefined) group.visibility = visibility as Visibility;
+  applyAttributes(group, body);
   if (privileges !== undefined) {
     const { add, remove } = diff(group.privileges, privileges, operation);
     for (const p of remove) group.privileges.delete(p);
@@ -456,13 +458,7 @@ const importGroups: Handler<EmulatorState> = (ctx) => {
   for (const plan of plans) {
     const group = byPlan.get(plan) as GroupRec;
     const item = plan.item;
-    group.displayName = str(item, 'display_name') ?? group.displayName;
-    const description = str(item, 'description');
-    if (description !== undefined) group.description = description;
-    const type = str(item, 'type');
-    if (type !== undefined) group.type = type as GroupType;
-    const visibility = str(item, 'visibility');
-    if (visibility !== undefined) group.visibility = visibility as Visibility;
+    applyAttributes(group, item);
     const privileges = strings(item, 'privileges');
     if (privileges !== undefined && group.builtIn !== 'ADMINISTRATOR') group.privileges = new Set(privileges);
     const liveboards = strings(item, 'default_liveboard_identifiers');

@@ -26,6 +26,7 @@ import {
   checkPassword,
   denied,
   diff,
+  intersects,
   isPrimaryClusterAdmin,
   likePattern,
   now,
@@ -46,11 +47,6 @@ import {
 } from './common.js';
 
 const ONE_DAY_MS = 24 * 60 * 60 * 1000;
-
-function intersects<T>(set: ReadonlySet<T>, wanted: ReadonlySet<T>): boolean {
-  for (const x of set) if (wanted.has(x)) return true;
-  return false;
-}
 
 /** A user that the caller can address: a member of the token's Org, or anyone for a Primary cluster admin. */
 function visibleUser(ctx: Ctx, identifier: string): UserRec {

@@ -1,18 +1,11 @@
-// Test support: starts a domain-backed emulator for contract tests and finds well-known people of the demo seed.
+// Test support: finds well-known people of the demo seed, so tests name roles (a tenant's administrator, a plain
+// user) rather than hard-coded seed names.
 
-import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
-import type { StartEmulatorOptions } from '../../../src/emulator/index.js';
+import type { Emulator } from '../../../src/emulator/index.js';
 import type { OrgRec, UserRec } from '../../../src/emulator/domain/index.js';
 import { DEMO_PASSWORD } from '../../../src/emulator/seed/index.js';
-import { Api } from './client.js';
 
 export { DEMO_PASSWORD };
-
-/** An emulator on 127.0.0.1:0 with the rate limiter off, plus a client for it. */
-export async function startDomainEmulator(options: StartEmulatorOptions = {}): Promise<{ em: Emulator; api: Api }> {
-  const em = await startEmulator({ seed: 'demo', port: 0, ...options, rateLimit: { enabled: false, ...options.rateLimit } });
-  return { em, api: new Api(em.url) };
-}
 
 /** A demo Org by name. */
 export function orgNamed(em: Emulator, name: string): OrgRec {

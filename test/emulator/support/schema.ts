@@ -1,31 +1,11 @@
-// Test support: checks a response body against the success schema contract.json gives for an endpoint: required
-// fields present, JSON types right (integers integral), enums respected, null only where nullable.
+// Test support: what contract.json says, turned into test tools. `expectMatchesSchema` checks a response body
+// against an endpoint's success schema (required fields present, JSON types right, integers integral, enums
+// respected, null only where nullable); `minimalBody` and `concretePath` build the smallest valid request.
 
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { ENDPOINTS_BY_ID, type SchemaNode } from '../../../src/emulator/contract.js';
 
-interface Node {
-  readonly type?: string;
-  readonly enum?: readonly string[];
-  readonly nullable?: boolean;
-  readonly required?: boolean;
-  readonly items?: Node;
-  readonly properties?: Readonly<Record<string, Node>>;
-  readonly resolved?: boolean;
-}
-
-interface Endpoint {
-  readonly id: string;
-  readonly success: { readonly status: number; readonly schema?: Node };
-}
-
-const contract = JSON.parse(
-  readFileSync(new URL('../../../src/emulator/contract.json', import.meta.url), 'utf8'),
-) as { endpoints: Endpoint[] };
-
-const byId = new Map(contract.endpoints.map((e) => [e.id, e]));
-
-function check(value: unknown, node: Node, path: string, problems: string[]): void {
+function check(value: unknown, node: SchemaNode, path: string, problems: string[]): void {
   if (value === null) {
     if (node.nullable !== true) problems.push(`${path} is null but not nullable`);
     return;
@@ -78,9 +58,9 @@ function check(value: unknown, node: Node, path: string, problems: string[]): vo
 
 /** The problems of a body against an endpoint's success schema (empty when it conforms). */
 export function schemaProblems(body: unknown, endpointId: string): string[] {
-  const endpoint = byId.get(endpointId);
+  const endpoint = ENDPOINTS_BY_ID.get(endpointId);
   if (endpoint === undefined) throw new Error(`No endpoint ${endpointId} in contract.json.`);
-  if (endpoint.success.schema === undefined) throw new Error(`${endpointId} has no success body.`);
+  if (!endpoint.success.schema) throw new Error(`${endpointId} has no success body.`);
   const problems: string[] = [];
   check(body, endpoint.success.schema, '$', problems);
   return problems;
@@ -89,4 +69,39 @@ export function schemaProblems(body: unknown, endpointId: string): string[] {
 /** Asserts that a body matches an endpoint's success schema. */
 export function expectMatchesSchema(body: unknown, endpointId: string): void {
   expect(schemaProblems(body, endpointId)).toEqual([]);
+}
+
+/** The smallest body a schema accepts: every required field with a plain sample value, nothing else. */
+export function minimalBody(schema: SchemaNode): unknown {
+  if (schema.any_of) return minimalBody(schema.any_of[0]!);
+  if (schema.enum) return schema.enum[0];
+  switch (schema.type) {
+    case 'string':
+      return 'sample';
+    case 'integer':
+    case 'number':
+      return 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    case 'object':
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {})
+          .filter(([, child]) => child.required === true)
+          .map(([name, child]) => [name, minimalBody(child)]),
+      );
+    default:
+      return null;
+  }
+}
+
+/** Replaces every `{param}` of a path template with `value-of-<param>`. */
+export function concretePath(template: string): { path: string; params: Record<string, string> } {
+  const params: Record<string, string> = {};
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    params[name] = `value-of-${name}`;
+    return params[name];
+  });
+  return { path, params };
 }
