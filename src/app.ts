@@ -81,7 +81,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const schema = buildSchema();
   const httpServer = createServer();
-  const contextFunction = createContextFunction({ client, connectionId: config.connectionId, logger });
+  const contextFunction = createContextFunction({
+    client,
+    connectionId: config.connectionId,
+    logger,
+    loaderOptions: { userBatch: config.userBatch },
+  });
   const server = new ApolloServer<Context>({
     schema,
     formatError: createFormatError(logger),

@@ -43,6 +43,16 @@ export interface Config {
     /** Client-side pacing below ThoughtSpot's 100 requests/s; null disables it. */
     readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number } | null;
   };
+  /**
+   * How a batch of users wanted at once in one Org (`nodes`, `_entities`, `userByUsername`, the per-Org views of a
+   * query level) is read, since ThoughtSpot has no batch-get: up to `lookupMaxKeys` users are looked up one
+   * identifier search each; more are found by scanning the Org's user list `scanPageSize` rows at a time until all
+   * have turned up.
+   */
+  readonly userBatch: {
+    readonly lookupMaxKeys: number;
+    readonly scanPageSize: number;
+  };
 }
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, in variable-name order. */
@@ -62,6 +72,19 @@ export const CONFIG_DEFAULTS = {
   THOUGHTSPOT_RATE_LIMIT_RPS: 90,
   THOUGHTSPOT_RATE_LIMIT_BURST: 5,
   EMULATOR_SEED: 'demo',
+  // The two user-batch settings trade calls against bytes. An identifier search answers one user in one small row
+  // (about 2 KB); a scan page answers any number of users, but brings every row before the last one wanted (about
+  // 1.7 MB per 1,000 users), one page after the other. Sized for a SaaS whose tenant Orgs hold 50 to 50,000 users:
+  // - 1,000 rows a page reads every tenant of up to 1,000 users (the many small ones) in one call, keeps an answer
+  //   under 2 MB, and bounds the largest tenants at 50 calls; larger pages would make every page of a large tenant
+  //   a multi-megabyte answer for ThoughtSpot to build, for no fewer calls on the small ones.
+  // - 10 keys is where the two cost about the same number of calls on such a population: K random users of an Org
+  //   of S users need about S/1,000 pages, about 7 on average when sizes spread evenly from 50 to 50,000 on a log
+  //   scale. Up to 10 users cost at most 10 small calls, sent in one parallel round (USER_LOOKUP_CONCURRENCY), so a
+  //   handful of users never drags a large tenant's directory across; more users than that are worth one call per
+  //   page on the small tenants, and bounded by the tenant's size on the large ones.
+  THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: 10,
+  THOUGHTSPOT_USER_SCAN_PAGE_SIZE: 1_000,
 } as const;
 
 const CONNECTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -135,6 +158,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const rps = integer(read('THOUGHTSPOT_RATE_LIMIT_RPS'), 'THOUGHTSPOT_RATE_LIMIT_RPS', 0, 10_000, CONFIG_DEFAULTS.THOUGHTSPOT_RATE_LIMIT_RPS, problems);
   const burst = integer(read('THOUGHTSPOT_RATE_LIMIT_BURST'), 'THOUGHTSPOT_RATE_LIMIT_BURST', 0, 1_000, CONFIG_DEFAULTS.THOUGHTSPOT_RATE_LIMIT_BURST, problems);
 
+  const lookupMaxKeys = integer(
+    read('THOUGHTSPOT_USER_LOOKUP_MAX_KEYS'),
+    'THOUGHTSPOT_USER_LOOKUP_MAX_KEYS',
+    1,
+    1_000,
+    CONFIG_DEFAULTS.THOUGHTSPOT_USER_LOOKUP_MAX_KEYS,
+    problems,
+  );
+  const scanPageSize = integer(
+    read('THOUGHTSPOT_USER_SCAN_PAGE_SIZE'),
+    'THOUGHTSPOT_USER_SCAN_PAGE_SIZE',
+    1,
+    100_000,
+    CONFIG_DEFAULTS.THOUGHTSPOT_USER_SCAN_PAGE_SIZE,
+    problems,
+  );
+
   if (problems.length > 0 || directory === undefined) throw new ConfigError(problems);
   const connectionId =
     connectionRaw ?? (directory.kind === 'remote' ? new URL(directory.baseUrl).hostname.toLowerCase() : 'emulator');
@@ -145,6 +185,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     directory,
     connectionId,
     upstream: { timeoutMs, maxRetries, rateLimit: rps === 0 ? null : { requestsPerSecond: rps, burst } },
+    userBatch: { lookupMaxKeys, scanPageSize },
   });
 }
 

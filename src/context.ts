@@ -8,7 +8,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Loaders } from './loaders/index.js';
+import type { LoaderOptions, Loaders } from './loaders/index.js';
 import { createLoaders } from './loaders/index.js';
 import type { Logger, ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
 
@@ -69,6 +69,8 @@ export interface ContextDependencies {
   readonly client: ThoughtSpotClient;
   readonly connectionId: string;
   readonly logger: Logger;
+  /** How the request's loaders read ThoughtSpot (config.ts `userBatch`). */
+  readonly loaderOptions: LoaderOptions;
 }
 
 /**
@@ -81,7 +83,7 @@ export function createContextFunction(deps: ContextDependencies): () => Promise<
     return Promise.resolve({
       requestId: scope.requestId,
       connectionId: deps.connectionId,
-      loaders: createLoaders(deps.client),
+      loaders: createLoaders(deps.client, deps.loaderOptions),
       upstream: scope.upstream,
       logger: deps.logger,
     });

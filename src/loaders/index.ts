@@ -6,24 +6,29 @@ import type { ThoughtSpotClient } from '../thoughtspot/index.js';
 import { createGroupLoaders, type GroupLoaders } from './groups.js';
 import { createOrgLoaders, type OrgLoaders } from './orgs.js';
 import { createRoleLoaders, type RoleLoaders } from './roles.js';
-import { createUserLoaders, type UserLoaders } from './users.js';
+import { createUserLoaders, type UserBatchOptions, type UserLoaders } from './users.js';
 
 export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
 export { ALL_GROUP_NAME, type GroupIndex, type GroupSearchKey } from './groups.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
-export type { MemberKey, OrgUserDirectory, UserFilter, UserInOrgKey, UserRef, UserSearchKey } from './users.js';
+export type { MemberKey, UserBatchOptions, UserFilter, UserInOrgKey, UserRef, UserSearchKey } from './users.js';
 export * from './models.js';
 
 /** Every loader of one request. */
 export type Loaders = OrgLoaders & GroupLoaders & RoleLoaders & UserLoaders;
 
+/** How the loaders read ThoughtSpot where there is more than one way (from the configuration). */
+export interface LoaderOptions {
+  readonly userBatch: UserBatchOptions;
+}
+
 /** Creates a fresh set of loaders for one request. */
-export function createLoaders(client: ThoughtSpotClient): Loaders {
+export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions): Loaders {
   return {
     ...createOrgLoaders(client),
     ...createGroupLoaders(client),
     ...createRoleLoaders(client),
-    ...createUserLoaders(client),
+    ...createUserLoaders(client, options.userBatch),
   };
 }

@@ -3,29 +3,44 @@
 // ThoughtSpot's `users/search` answers in the token's Org only (CONTRACT.md §3) and has exactly one way to name
 // users: a single `user_identifier`. Its array filters select users by *group* and *role*, OR-ed
 // (`group_identifiers`, `role_identifiers`). The loaders below turn that into calls that grow with the number of Orgs
-// a query touches and its depth, never with the number of users on a page:
+// a query touches and its depth, not with the number of users on a page; the one exception is naming users one by
+// one (by id or username), which costs up to `lookupMaxKeys` identifier searches per Org and batch:
 //
 // - `members`: every `Group.members` / `Role.users` list of one query level becomes one `users/search` per Org,
 //   with the array filter holding every group (or role) of the level; the rows are then partitioned locally by
 //   each row's own group lists. A level with a single list pages upstream (`record_offset`/`record_size`) instead.
 // - `userInOrg`: a user as seen from one Org (groups, inherited groups and privileges in a user row are the token
-//   Org's view). One key → one `user_identifier` search; several keys → one read of the Org's whole user list,
-//   indexed by id and name, because there is no batch-get. Every row any loader reads primes it.
+//   Org's view). There is no batch-get, so a batch of users in one Org is either looked up one `user_identifier`
+//   search per user (small batches: a few small answers, in parallel) or found by scanning the Org's user list page
+//   by page until every wanted user has turned up (large batches: one call per page, however many users it holds).
+//   `UserBatchOptions` sets where one ends and the other begins. Every row any loader reads primes it.
 // - `userByKey`: a user by id or username, cluster-wide. Users are cluster principals but only visible from an
 //   Org they belong to, so `orgs/search` with `user_identifiers` (one call for the whole batch) says which Orgs to
-//   look in, and `userInOrg` looks.
+//   look in, and the same two strategies look.
 // - `userSearch`: one filtered, paged `users/search` per key (Org user lists, root lists, e-mail lookups).
 
 import DataLoader from 'dataloader';
 import type { PageRequest, SortOptions, ThoughtSpotClient, UserRecord, UserSearch } from '../thoughtspot/index.js';
-import { RecordNotFoundError, alignToKeys, bucketBy, canonicalKey, settleBuckets } from './align.js';
+import { RecordNotFoundError, bucketBy, canonicalKey, settleBuckets } from './align.js';
+import { mapBounded } from './bounded.js';
 import { PRIMARY_ORG_ID, toError } from './orgs.js';
 
 /**
- * With more keys than this for one Org, `userInOrg` reads the Org's whole user list instead of searching each key:
- * one call instead of N, at the price of a larger answer. One means "batch as soon as there are two".
+ * How batched user lookups read ThoughtSpot (`THOUGHTSPOT_USER_LOOKUP_MAX_KEYS`, `THOUGHTSPOT_USER_SCAN_PAGE_SIZE`;
+ * config.ts argues the defaults).
  */
-export const USER_SCAN_ABOVE_KEYS = 1;
+export interface UserBatchOptions {
+  /**
+   * A batch of at most this many users in one Org is looked up one `user_identifier` search per user; a larger one
+   * scans the Org's user list. At least 1: a single user is always looked up by identifier.
+   */
+  readonly lookupMaxKeys: number;
+  /** `record_size` of each page of a scan. */
+  readonly scanPageSize: number;
+}
+
+/** Most identifier searches (and per-user `orgs/search` calls) one batch keeps in flight at once (see bounded.ts). */
+export const USER_LOOKUP_CONCURRENCY = 10;
 
 /**
  * A scan does not list hidden users (system principals; ThoughtSpot leaves them out of listings), so keys a scan
@@ -33,6 +48,10 @@ export const USER_SCAN_ABOVE_KEYS = 1;
  * of upstream calls. Keys beyond the cap are reported as not found.
  */
 export const MAX_MISS_LOOKUPS = 10;
+
+// Private: the order of a scan. ThoughtSpot's default order is undocumented (CONTRACT.md §16 Q19), and offset paging
+// is only meaningful over a stable one; usernames are unique, so NAME ascending is total.
+const USER_SCAN_SORT: SortOptions = { field: 'NAME', order: 'ASC' };
 
 /** A user named by GUID or by username. */
 export interface UserRef {
@@ -79,24 +98,16 @@ export interface MemberKey {
   readonly page: PageRequest;
 }
 
-/** One Org's whole user list (as `users/search` lists it: hidden users are left out), indexed. */
-export interface OrgUserDirectory {
-  readonly orgId: number;
-  readonly byId: ReadonlyMap<string, UserRecord>;
-}
-
 /** User loaders of one request. */
 export interface UserLoaders {
   readonly userInOrg: DataLoader<UserInOrgKey, UserRecord, string>;
   readonly userByKey: DataLoader<UserRef, UserRecord, string>;
   readonly userSearch: DataLoader<UserSearchKey, UserRecord[], string>;
   readonly members: DataLoader<MemberKey, UserRecord[], string>;
-  /** Org id → every user of the Org. One call per Org per request; only batched lookups use it. */
-  readonly orgUsers: DataLoader<number, OrgUserDirectory>;
 }
 
 /** @internal Creates the user loaders for one request. */
-export function createUserLoaders(client: ThoughtSpotClient): UserLoaders {
+export function createUserLoaders(client: ThoughtSpotClient, options: UserBatchOptions): UserLoaders {
   const prime = (orgId: number, rows: readonly UserRecord[]): void => {
     for (const row of rows) {
       userInOrg.prime({ orgId, by: 'id', value: row.id }, row);
@@ -105,25 +116,22 @@ export function createUserLoaders(client: ThoughtSpotClient): UserLoaders {
       userByKey.prime({ by: 'name', value: row.name }, row);
     }
   };
-  const orgUsers = new DataLoader<number, OrgUserDirectory>((orgIds) =>
-    Promise.all(orgIds.map((orgId) => loadOrgUsers(client, orgId, prime).catch(toError))),
-  );
-  const lookup = (key: UserInOrgKey): Promise<UserRecord | Error> => lookupUser(client, key);
+  const lookup = (key: UserInOrgKey): Promise<UserRecord | Error> => lookupUser(client, key, prime);
+  const reads: UserReads = {
+    client,
+    options,
+    lookup,
+    scan: (orgIds, refs) => scanForUsers(client, options.scanPageSize, prime, lookup, orgIds, refs),
+  };
   const userInOrg: DataLoader<UserInOrgKey, UserRecord, string> = new DataLoader<UserInOrgKey, UserRecord, string>(
     (keys) => {
       const buckets = bucketBy(keys, (key) => String(key.orgId));
-      return settleBuckets(keys.length, buckets, async (bucket) => {
-        const first = bucket[0];
-        if (first === undefined) return [];
-        if (bucket.length <= USER_SCAN_ABOVE_KEYS) return Promise.all(bucket.map(lookup));
-        const directory = await orgUsers.load(first.orgId);
-        return resolveFromDirectories(bucket, [directory], lookup);
-      });
+      return settleBuckets(keys.length, buckets, (bucket) => findInOrg(reads, bucket));
     },
     { cacheKeyFn: (key) => `${key.orgId}|${refKey(key)}` },
   );
   const userByKey: DataLoader<UserRef, UserRecord, string> = new DataLoader<UserRef, UserRecord, string>(
-    (refs) => loadUsersByKey(client, { userInOrg, orgUsers, lookup }, refs),
+    (refs) => loadUsersByKey(reads, userInOrg, refs),
     { cacheKeyFn: refKey },
   );
   const userSearch = new DataLoader<UserSearchKey, UserRecord[], string>(
@@ -149,7 +157,7 @@ export function createUserLoaders(client: ThoughtSpotClient): UserLoaders {
     },
     { cacheKeyFn: canonicalKey },
   );
-  return { userInOrg, userByKey, userSearch, members, orgUsers };
+  return { userInOrg, userByKey, userSearch, members };
 }
 
 // Private: the cache key of a user reference; usernames compare without case, as ThoughtSpot resolves them.
@@ -199,54 +207,102 @@ async function loadMembers(
   });
 }
 
-async function loadOrgUsers(
-  client: ThoughtSpotClient,
-  orgId: number,
-  prime: (orgId: number, rows: readonly UserRecord[]) => void,
-): Promise<OrgUserDirectory> {
-  const rows = await client.searchUsers({ orgId }, { sort: { field: 'NAME', order: 'ASC' } }, { offset: 0, size: -1 });
-  prime(orgId, rows);
-  return {
-    orgId,
-    byId: new Map(rows.map((row) => [row.id, row])),
-  };
+// Private: what the two lookup strategies need, shared by `userInOrg` and `userByKey`.
+interface UserReads {
+  readonly client: ThoughtSpotClient;
+  readonly options: UserBatchOptions;
+  /** One `user_identifier` search in one Org; primes what it finds. */
+  readonly lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>;
+  /** Scans the user lists of `orgIds` (in preference order) until every ref has turned up; primes every row read. */
+  readonly scan: <R extends UserRef>(orgIds: readonly number[], refs: readonly R[]) => Promise<(UserRecord | Error)[]>;
+}
+
+// Private: the `userInOrg` batch function for one Org's keys. The trade-off, per Org and batch: N identifier searches
+// cost N calls with one small row each; a scan costs one call per page of the Org's list and finds any number of
+// users, but reads every row before the last wanted one. Small batches are looked up, large ones scanned.
+function findInOrg(reads: UserReads, keys: readonly UserInOrgKey[]): Promise<(UserRecord | Error)[]> {
+  const first = keys[0];
+  if (first === undefined) return Promise.resolve([]);
+  if (keys.length <= reads.options.lookupMaxKeys) return mapBounded(keys, USER_LOOKUP_CONCURRENCY, reads.lookup);
+  return reads.scan([first.orgId], keys);
 }
 
 // Private: one `user_identifier` search. A user outside the token's Org is not found (CONTRACT.md §3).
-async function lookupUser(client: ThoughtSpotClient, key: UserInOrgKey): Promise<UserRecord | Error> {
+async function lookupUser(
+  client: ThoughtSpotClient,
+  key: UserInOrgKey,
+  prime: (orgId: number, rows: readonly UserRecord[]) => void,
+): Promise<UserRecord | Error> {
   try {
     const [row] = await client.searchUsers({ orgId: key.orgId }, { identifier: key.value }, { offset: 0, size: 1 });
-    return row !== undefined && matches(row, key) ? row : new RecordNotFoundError('User', key.value);
+    if (row === undefined || !matches(row, key)) return new RecordNotFoundError('User', key.value);
+    prime(key.orgId, [row]);
+    return row;
   } catch (error) {
     return toError(error);
   }
 }
 
-// Private: resolves refs against whole-Org directories; the first MAX_MISS_LOOKUPS misses are searched one by one
-// (in the first key's Org) because directories leave hidden users out.
-function resolveFromDirectories<R extends UserRef>(
-  refs: readonly R[],
-  directories: readonly OrgUserDirectory[],
+// Private: finds `refs` by reading the user lists of `orgIds` page by page (`pageSize` rows, NAME ascending), all Orgs
+// at once, and stops reading as soon as every ref has turned up in one of them; every row read is primed. A user
+// several Orgs list is taken from the first Org of `orgIds` that read it. Refs still missing at the end are searched
+// by identifier in the first Org, at most MAX_MISS_LOOKUPS of them (hidden users are never listed, and a row that
+// moved between two pages can be missed); the rest are not found. If an Org's read failed, refs that no other Org
+// turned up get that failure rather than a not-found: the failed Org may have held them.
+async function scanForUsers<R extends UserRef>(
+  client: ThoughtSpotClient,
+  pageSize: number,
+  prime: (orgId: number, rows: readonly UserRecord[]) => void,
   lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>,
+  orgIds: readonly number[],
+  refs: readonly R[],
 ): Promise<(UserRecord | Error)[]> {
-  const fallbackOrg = directories[0]?.orgId ?? PRIMARY_ORG_ID;
-  // Every row answers to two keys, its id and its (lower-cased) name; the first directory that lists a user wins.
-  const keyed = directories.flatMap((directory) =>
-    [...directory.byId.values()].flatMap((row) => [
-      { key: refKey({ by: 'id', value: row.id }), row },
-      { key: refKey({ by: 'name', value: row.name }), row },
-    ]),
-  );
-  const aligned = alignToKeys(refs, keyed, (entry) => entry.key, refKey, (ref) => new RecordNotFoundError('User', ref.value));
-  let lookups = 0;
-  return Promise.all(
-    aligned.map((entry, i) => {
-      if (!(entry instanceof Error)) return entry.row;
-      const ref = refs[i] as R;
-      lookups += 1;
-      return lookups <= MAX_MISS_LOOKUPS ? lookup({ orgId: fallbackOrg, by: ref.by, value: ref.value }) : entry;
+  const wanted = new Set(refs.map(refKey));
+  const found = new Map<string, { readonly rank: number; readonly row: UserRecord }>();
+  const failures: Error[] = [];
+  const take = (rank: number, row: UserRecord): void => {
+    for (const key of [refKey({ by: 'id', value: row.id }), refKey({ by: 'name', value: row.name })]) {
+      const held = found.get(key);
+      if (wanted.has(key) && (held === undefined || rank < held.rank)) found.set(key, { rank, row });
+    }
+  };
+  await Promise.all(
+    orgIds.map(async (orgId, rank) => {
+      try {
+        const read = new Set<string>();
+        let offset = 0;
+        while (found.size < wanted.size) {
+          const rows = await client.searchUsers({ orgId }, { sort: USER_SCAN_SORT }, { offset, size: pageSize });
+          prime(orgId, rows);
+          let fresh = 0;
+          for (const row of rows) {
+            take(rank, row);
+            if (!read.has(row.id)) fresh += 1;
+            read.add(row.id);
+          }
+          // A short page ends the list. A full page of rows already read would mean the offset is not honoured;
+          // stopping then keeps a misbehaving answer from turning into an endless walk.
+          if (rows.length < pageSize || fresh === 0) break;
+          offset += rows.length;
+        }
+      } catch (error) {
+        failures.push(toError(error));
+      }
     }),
   );
+  const [failure] = failures;
+  const fallbackOrg = orgIds[0] ?? PRIMARY_ORG_ID;
+  let misses = 0;
+  // mapBounded starts items in order, so the MAX_MISS_LOOKUPS searched are always the first misses.
+  return mapBounded(refs, USER_LOOKUP_CONCURRENCY, async (ref) => {
+    const hit = found.get(refKey(ref));
+    if (hit !== undefined) return hit.row;
+    if (failure !== undefined) return failure;
+    misses += 1;
+    return misses <= MAX_MISS_LOOKUPS
+      ? lookup({ orgId: fallbackOrg, by: ref.by, value: ref.value })
+      : new RecordNotFoundError('User', ref.value);
+  });
 }
 
 // Private: usernames compare without case, as ThoughtSpot resolves them (CONTRACT.md §16 Q6).
@@ -254,28 +310,49 @@ function matches(row: UserRecord, ref: UserRef): boolean {
   return ref.by === 'id' ? row.id === ref.value : row.name.toLowerCase() === ref.value.toLowerCase();
 }
 
-// Private: the `userByKey` batch function.
+// Private: the `userByKey` batch function. `orgs/search` with every ref in `user_identifiers` (OR-ed) says which Orgs
+// hold at least one of them, in one call:
+// - no Org: none of them exists (or is in an Org);
+// - one ref, or one Org: every ref that exists is in that Org, so `userInOrg` finds them there;
+// - several refs over several Orgs, few refs: nobody says which ref is in which Org, so each ref's Orgs are asked
+//   (one `orgs/search` per ref, in parallel) and `userInOrg` looks each up where it lives;
+// - many refs over several Orgs: the Orgs are scanned together until every ref has turned up.
 async function loadUsersByKey(
-  client: ThoughtSpotClient,
-  loaders: {
-    readonly userInOrg: DataLoader<UserInOrgKey, UserRecord, string>;
-    readonly orgUsers: DataLoader<number, OrgUserDirectory>;
-    readonly lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>;
-  },
+  reads: UserReads,
+  userInOrg: DataLoader<UserInOrgKey, UserRecord, string>,
   refs: readonly UserRef[],
 ): Promise<(UserRecord | Error)[]> {
+  const { client, options } = reads;
   const orgs = await client.searchOrgs({ orgId: PRIMARY_ORG_ID }, { userIdentifiers: [...new Set(refs.map((r) => r.value))] });
   // Prefer the Primary Org, then the lowest id: any Org the user belongs to shows the same cluster-wide fields.
   const orgIds = orgs.map((org) => org.id).sort((a, b) => a - b);
   const [preferred] = orgIds;
   if (preferred === undefined) return refs.map((ref) => new RecordNotFoundError('User', ref.value));
-  // One user, or users who all share one Org: look in that Org (one identifier search, or one Org read). Users spread
-  // over several Orgs: read each Org of the union once, in parallel, and take each user from the first that has it.
-  if (refs.length <= USER_SCAN_ABOVE_KEYS || orgIds.length === 1) {
-    return loaders.userInOrg.loadMany(refs.map((ref) => ({ orgId: preferred, by: ref.by, value: ref.value })));
+  if (refs.length === 1 || orgIds.length === 1) {
+    return userInOrg.loadMany(refs.map((ref) => ({ orgId: preferred, by: ref.by, value: ref.value })));
   }
-  const directories = await loaders.orgUsers.loadMany(orgIds);
-  const failed = directories.find((directory): directory is Error => directory instanceof Error);
-  if (failed !== undefined) throw failed;
-  return resolveFromDirectories(refs, directories as OrgUserDirectory[], loaders.lookup);
+  if (refs.length > options.lookupMaxKeys) return reads.scan(orgIds, refs);
+  const homes = await mapBounded(refs, USER_LOOKUP_CONCURRENCY, async (ref): Promise<number | null | Error> => {
+    try {
+      const held = await client.searchOrgs({ orgId: PRIMARY_ORG_ID }, { userIdentifiers: [ref.value] });
+      return held.reduce<number | null>((lowest, org) => (lowest === null || org.id < lowest ? org.id : lowest), null);
+    } catch (error) {
+      return toError(error);
+    }
+  });
+  const keys: UserInOrgKey[] = [];
+  refs.forEach((ref, i) => {
+    const home = homes[i];
+    if (typeof home === 'number') keys.push({ orgId: home, by: ref.by, value: ref.value });
+  });
+  const loaded = await userInOrg.loadMany(keys);
+  let next = 0;
+  return refs.map((ref, i) => {
+    const home = homes[i];
+    if (home instanceof Error) return home;
+    if (typeof home !== 'number') return new RecordNotFoundError('User', ref.value);
+    const row = loaded[next];
+    next += 1;
+    return row ?? new RecordNotFoundError('User', ref.value);
+  });
 }

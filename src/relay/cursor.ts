@@ -17,7 +17,11 @@ import { echo } from './global-id.js';
 const VERSION = 'c1';
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const SCOPE_LENGTH = 12;
-/** Offsets above this cannot come from a real list (ThoughtSpot's record_offset is an int32). */
+/**
+ * No cursor points at or past this offset. ThoughtSpot's `record_offset` is an int32 (CONTRACT.md §5), and the page
+ * after a cursor starts one row further on, so the largest offset a cursor can name and still lead to a request
+ * ThoughtSpot accepts is one less than the int32 maximum. No real list comes anywhere near it.
+ */
 const MAX_OFFSET = 2_147_483_647;
 
 /**
@@ -61,7 +65,7 @@ export function decodeCursor(cursor: string, tag: string, argumentName: string):
     );
   }
   const value = Number(offset);
-  if (value > MAX_OFFSET) {
+  if (value >= MAX_OFFSET) {
     throw badUserInput(
       `Argument "${argumentName}" must be a cursor returned by this connection, but got: ${echo(cursor)}.`,
       argumentName,

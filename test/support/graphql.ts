@@ -67,3 +67,24 @@ export function callRecordsSince(emulator: Pick<Emulator, 'calls'>, since: numbe
 export function lastSeq(emulator: Pick<Emulator, 'calls'>): number {
   return emulator.calls().at(-1)?.seq ?? 0;
 }
+
+/** What `countingRunner` returns: runs one operation, fails on any GraphQL error, and counts its upstream calls. */
+export type CountingRunner = <TData>(
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<{ data: TData; calls: Record<string, number> }>;
+
+/**
+ * A query runner for the stack `target()` returns when the runner is called (so it can be created before the stack
+ * starts): each run returns the operation's data and the upstream calls it made (`callsSince`, token mints excluded).
+ */
+export function countingRunner(
+  target: () => { readonly app: Pick<App, 'execute'>; readonly emulator: Pick<Emulator, 'calls'> },
+): CountingRunner {
+  return async <TData>(query: string, variables?: Record<string, unknown>) => {
+    const { app, emulator } = target();
+    const since = lastSeq(emulator);
+    const data = await executeData<TData>(app, { query, ...(variables === undefined ? {} : { variables }) });
+    return { data, calls: callsSince(emulator, since) };
+  };
+}

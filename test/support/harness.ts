@@ -9,6 +9,7 @@ import { startEmulator, type Emulator, type SeedSpec, type StartEmulatorOptions 
 import type { FormattedExecutionResult } from 'graphql';
 import { executeSingle, type Operation } from './graphql.js';
 import type { RequestLogEntry } from '../../src/plugins/request-log.js';
+import { addFixtureOrg, type FixtureOrg } from './fixtures.js';
 
 /** Options of `startTestStack`. */
 export interface TestStackOptions {
@@ -64,4 +65,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await emulator.close();
     },
   };
+}
+
+/**
+ * The stack most query tests share: the `demo` seed (unless `options.seed` says otherwise) plus the deterministic
+ * Fixture-Co Organization of fixtures.ts. Call `stack.close()` in `afterAll`.
+ */
+export async function startFixtureStack(options: TestStackOptions = {}): Promise<{ stack: TestStack; fixture: FixtureOrg }> {
+  const stack = await startTestStack({ seed: 'demo', ...options });
+  return { stack, fixture: addFixtureOrg(stack.emulator) };
 }

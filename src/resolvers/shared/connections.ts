@@ -45,7 +45,17 @@ export async function pagedConnection<T>(
   const plan = planFetch(window, { needTotal: selectsField(info, 'totalCount') });
   const size = fetchSize(plan);
   const rows = size === 0 ? [] : await read(plan.kind === 'all' ? { offset: 0, size: -1 } : { offset: plan.offset, size });
-  return buildConnection(window, plan, rows, async () => (await read({ offset: 0, size: -1 })).length);
+  const readAll = () => read({ offset: 0, size: -1 });
+  // A window that ends at a `before` cursor is read without a probe row: the row the cursor points at existed when
+  // the cursor was issued. A short answer means the list has since shrunk past that row, so the range read is partly
+  // or wholly beyond the new end (an empty page there would say hasPreviousPage with no cursor to go on with). The
+  // window is then served from the whole list, exactly as when totalCount is selected: the rows before the list's
+  // new end, and the same answer whichever fields were selected. Only a list that changed pays the second read.
+  if (plan.kind === 'page' && !plan.probe && rows.length < plan.size) {
+    const list = await readAll();
+    return buildConnection(window, { kind: 'all' }, list, () => Promise.resolve(list.length));
+  }
+  return buildConnection(window, plan, rows, async () => (await readAll()).length);
 }
 
 /** Serves a connection over a list held in memory. */

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import type { FixtureOrg } from '../../support/fixtures.js';
 import { callsSince, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import { startFixtureStack, type TestStack } from '../../support/harness.js';
 import { orgNamed } from '../../support/oracle.js';
 
 let stack: TestStack;
 let fixture: FixtureOrg;
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: 'demo' });
-  fixture = addFixtureOrg(stack.emulator);
+  ({ stack, fixture } = await startFixtureStack());
 });
 afterAll(() => stack.close());
 

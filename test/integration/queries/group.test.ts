@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, callsSince, executeData, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import type { FixtureOrg } from '../../support/fixtures.js';
+import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
+import { startFixtureStack, type TestStack } from '../../support/harness.js';
 import { groupNamed, membersOf, orgNamed } from '../../support/oracle.js';
 
 let stack: TestStack;
@@ -12,17 +12,11 @@ const gid = (group: GroupRec): string => toGlobalId('test', { typename: 'Group',
 const g = (name: string): GroupRec => fixture.groups.get(name) as GroupRec;
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: 'demo' });
-  fixture = addFixtureOrg(stack.emulator);
+  ({ stack, fixture } = await startFixtureStack());
 });
 afterAll(() => stack.close());
 
-/** Runs a query and returns its data and the upstream calls it made (token mints excluded). */
-async function run<T>(query: string, variables?: Record<string, unknown>): Promise<{ data: T; calls: Record<string, number> }> {
-  const since = lastSeq(stack.emulator);
-  const data = await executeData<T>(stack.app, { query, ...(variables === undefined ? {} : { variables }) });
-  return { data, calls: callsSince(stack.emulator, since) };
-}
+const run = countingRunner(() => stack);
 
 interface Names {
   nodes: { username: string }[];

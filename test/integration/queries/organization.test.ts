@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, callsSince, executeData, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import type { FixtureOrg } from '../../support/fixtures.js';
+import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
+import { startFixtureStack, type TestStack } from '../../support/harness.js';
 import { byName, listedUsers, orgNamed, userNamed } from '../../support/oracle.js';
 
 let stack: TestStack;
@@ -10,16 +10,11 @@ let fixture: FixtureOrg;
 const orgGid = (orgId: number): string => toGlobalId('test', { typename: 'Organization', orgId });
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: 'demo' });
-  fixture = addFixtureOrg(stack.emulator);
+  ({ stack, fixture } = await startFixtureStack());
 });
 afterAll(() => stack.close());
 
-async function run<T>(query: string, variables?: Record<string, unknown>): Promise<{ data: T; calls: Record<string, number> }> {
-  const since = lastSeq(stack.emulator);
-  const data = await executeData<T>(stack.app, { query, ...(variables === undefined ? {} : { variables }) });
-  return { data, calls: callsSince(stack.emulator, since) };
-}
+const run = countingRunner(() => stack);
 
 const names = (connection: { nodes: { name?: string; username?: string }[] } | undefined): string[] =>
   (connection?.nodes ?? []).map((node) => node.name ?? node.username ?? '');

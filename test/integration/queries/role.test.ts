@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoleRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, callsSince, executeData, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import type { FixtureOrg } from '../../support/fixtures.js';
+import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
+import { startFixtureStack, type TestStack } from '../../support/harness.js';
 import { byName, holdersOf, orgNamed, roleNamed } from '../../support/oracle.js';
 
 let stack: TestStack;
@@ -11,16 +11,11 @@ let fixture: FixtureOrg;
 const rid = (role: RoleRec): string => toGlobalId('test', { typename: 'Role', orgId: role.orgId, guid: role.id });
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: 'demo' });
-  fixture = addFixtureOrg(stack.emulator);
+  ({ stack, fixture } = await startFixtureStack());
 });
 afterAll(() => stack.close());
 
-async function run<T>(query: string, variables?: Record<string, unknown>): Promise<{ data: T; calls: Record<string, number> }> {
-  const since = lastSeq(stack.emulator);
-  const data = await executeData<T>(stack.app, { query, ...(variables === undefined ? {} : { variables }) });
-  return { data, calls: callsSince(stack.emulator, since) };
-}
+const run = countingRunner(() => stack);
 
 describe('Role lookups and fields', () => {
   it('finds roles by ID and by name from one roles/search per Org', async () => {

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       directory: { kind: 'embedded', seed: 'demo' },
       connectionId: 'emulator',
       upstream: { timeoutMs: 20_000, maxRetries: 5, rateLimit: { requestsPerSecond: 90, burst: 5 } },
+      userBatch: { lookupMaxKeys: 10, scanPageSize: 1_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
@@ -96,6 +97,25 @@ describe('loadConfig', () => {
       'THOUGHTSPOT_MAX_RETRIES must be an integer from 0 to 20, but got: "21".',
       'THOUGHTSPOT_RATE_LIMIT_RPS must be an integer from 0 to 10000, but got: "-1".',
       'THOUGHTSPOT_RATE_LIMIT_BURST must be an integer from 0 to 1000, but got: "1.5".',
+    ]);
+  });
+
+  it('reads how batched user lookups split between identifier searches and a paged scan', () => {
+    expect(loadConfig({ THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '1', THOUGHTSPOT_USER_SCAN_PAGE_SIZE: '100000' }).userBatch).toEqual({
+      lookupMaxKeys: 1,
+      scanPageSize: 100_000,
+    });
+    expect(loadConfig({ THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '1000', THOUGHTSPOT_USER_SCAN_PAGE_SIZE: '1' }).userBatch).toEqual({
+      lookupMaxKeys: 1_000,
+      scanPageSize: 1,
+    });
+    expect(problemsOf({ THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '0', THOUGHTSPOT_USER_SCAN_PAGE_SIZE: '-1' })).toEqual([
+      'THOUGHTSPOT_USER_LOOKUP_MAX_KEYS must be an integer from 1 to 1000, but got: "0".',
+      'THOUGHTSPOT_USER_SCAN_PAGE_SIZE must be an integer from 1 to 100000, but got: "-1".',
+    ]);
+    expect(problemsOf({ THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: 'ten', THOUGHTSPOT_USER_SCAN_PAGE_SIZE: '100001' })).toEqual([
+      'THOUGHTSPOT_USER_LOOKUP_MAX_KEYS must be an integer from 1 to 1000, but got: "ten".',
+      'THOUGHTSPOT_USER_SCAN_PAGE_SIZE must be an integer from 1 to 100000, but got: "100001".',
     ]);
   });
 

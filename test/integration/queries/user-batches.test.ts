@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserRec } from '../../../src/emulator/domain/index.js';
+import type { CallRecord } from '../../../src/emulator/index.js';
+import { MAX_MISS_LOOKUPS } from '../../../src/loaders/users.js';
+import { toGlobalId } from '../../../src/relay/global-id.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { callRecordsSince, callsSince, executeData, lastSeq } from '../../support/graphql.js';
+import { startTestStack, type TestStack } from '../../support/harness.js';
+import { groupsOfUser, listedUsers, userNamed } from '../../support/oracle.js';
+
+// Small settings, so that a 60-user Org takes several scan pages: batches of up to 4 users per Org are looked up
+// one identifier search each; larger ones scan 10 rows a page.
+const LOOKUP_MAX_KEYS = 4;
+const PAGE = 10;
+
+let stack: TestStack;
+let first: FixtureOrg;
+let second: FixtureOrg;
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    seed: 'minimal',
+    env: { THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: String(LOOKUP_MAX_KEYS), THOUGHTSPOT_USER_SCAN_PAGE_SIZE: String(PAGE) },
+  });
+  first = addFixtureOrg(stack.emulator, 'First-Co', 60);
+  second = addFixtureOrg(stack.emulator, 'Second-Co', 60);
+});
+afterAll(() => stack.close());
+
+const uid = (user: UserRec): string => toGlobalId('test', { typename: 'User', guid: user.id });
+const unknownId = (i: number): string => toGlobalId('test', { typename: 'User', guid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` });
+
+/** The fixture users at these positions of their Org's user list as users/search pages it (NAME ascending). */
+function atPositions(fixture: FixtureOrg, positions: readonly number[]): UserRec[] {
+  const listed = listedUsers(stack.emulator.state, fixture.org.id);
+  return positions.map((p) => userNamed(stack.emulator.state, listed[p] as string));
+}
+
+/** Runs `nodes(ids:)` for users and returns the usernames (null for a miss) and the upstream calls. */
+async function nodes(ids: readonly string[], selection = 'username'): Promise<{ names: (string | null)[]; data: { nodes: ({ username: string } | null)[] }; calls: Record<string, number>; searches: CallRecord[] }> {
+  const since = lastSeq(stack.emulator);
+  const data = await executeData<{ nodes: ({ username: string } | null)[] }>(stack.app, {
+    query: `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { ${selection} } } }`,
+    variables: { ids },
+  });
+  return {
+    names: data.nodes.map((node) => node?.username ?? null),
+    data,
+    calls: callsSince(stack.emulator, since),
+    searches: callRecordsSince(stack.emulator, since).filter((call) => call.endpoint === 'POST /api/rest/2.0/users/search'),
+  };
+}
+
+const page = (offset: number) => ({ record_offset: offset, record_size: PAGE, sort_options: { field_name: 'NAME', order: 'ASC' } });
+
+describe('batched user lookups', () => {
+  it('look a small batch up with one identifier search per user', async () => {
+    const users = atPositions(first, [5, 33, 58]);
+    const { names, calls, searches } = await nodes(users.map(uid));
+    expect(names).toEqual(users.map((u) => u.name));
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 3 });
+    expect(searches.map((call) => call.body)).toEqual(
+      users.map((u) => expect.objectContaining({ user_identifier: u.id, record_offset: 0, record_size: 1 })),
+    );
+    expect(searches.every((call) => call.orgId === first.org.id)).toBe(true);
+  });
+
+  it('look a small batch spread over Organizations up where each user lives: one orgs/search per user to find it', async () => {
+    const users = [...atPositions(first, [1, 40]), ...atPositions(second, [2, 50])];
+    const { names, calls, searches } = await nodes(users.map(uid));
+    expect(names).toEqual(users.map((u) => u.name));
+    expect(calls).toEqual({ 'orgs/search': 1 + users.length, 'users/search': users.length });
+    expect(searches.map((call) => [call.orgId, (call.body as { user_identifier?: string }).user_identifier])).toEqual(
+      users.map((u) => [[...u.orgIds][0], u.id]),
+    );
+  });
+
+  it('scan a large batch page by page and stop at the page where the last wanted user turns up', async () => {
+    const users = atPositions(first, [0, 3, 9, 12, 17]);
+    const { names, data, calls, searches } = await nodes(users.map(uid), 'username groups { nodes { name } }');
+    expect(names).toEqual(users.map((u) => u.name));
+    // Two pages of 10 of a 60-user list. Every row read primes the loaders, so the users' groups need no user read.
+    expect(searches.map((call) => call.body)).toEqual([page(0), page(10)]);
+    expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 2 });
+    const groups = (data.nodes as unknown as { groups: { nodes: { name: string }[] } }[]).map((n) => n.groups.nodes.map((g) => g.name));
+    expect(groups).toEqual(users.map((u) => groupsOfUser(stack.emulator.state, u, 'DIRECT')));
+  });
+
+  it('scan every Organization of a large batch spread over several side by side, until all have turned up', async () => {
+    const users = [...atPositions(first, [0, 4, 8]), ...atPositions(second, [1, 5, 7, 21])];
+    const { names, calls, searches } = await nodes(users.map(uid));
+    expect(names).toEqual(users.map((u) => u.name));
+    const byOrg = (orgId: number) => searches.filter((call) => call.orgId === orgId).map((call) => call.body);
+    // Nothing says which user is in which Org, so both Orgs are read at once, page after page, until the last user
+    // (position 21 of Second-Co) has turned up: exactly three pages there. First-Co, which might have held that
+    // user, reads on meanwhile, in order, and stops when it has turned up; how many pages that is depends on which
+    // answer comes back first, but never more than its whole list (six full pages and the empty one that ends it).
+    expect(byOrg(second.org.id)).toEqual([page(0), page(10), page(20)]);
+    const firstPages = byOrg(first.org.id);
+    expect(firstPages).toEqual(firstPages.map((_, i) => page(i * PAGE)));
+    expect(firstPages.length).toBeGreaterThanOrEqual(1);
+    expect(firstPages.length).toBeLessThanOrEqual(7);
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 3 + firstPages.length });
+  });
+
+  it('resolve unknown users to null: one orgs/search when none exists', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => unknownId(i));
+    const { names, calls } = await nodes(ids);
+    expect(names).toEqual(ids.map(() => null));
+    expect(calls).toEqual({ 'orgs/search': 1 });
+  });
+
+  it('resolve unknown users to null in a small batch with one identifier search each', async () => {
+    const users = atPositions(first, [10, 20]);
+    const { names, calls } = await nodes([uid(users[0] as UserRec), unknownId(100), uid(users[1] as UserRec), unknownId(101)]);
+    expect(names).toEqual([users[0]?.name, null, users[1]?.name, null]);
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 4 });
+  });
+
+  it('resolve unknown users to null in a large batch after one full scan and a bounded number of identifier searches', async () => {
+    const users = atPositions(first, [2, 6]);
+    const unknown = Array.from({ length: MAX_MISS_LOOKUPS + 5 }, (_, i) => unknownId(200 + i));
+    const { names, calls, searches } = await nodes([...users.map(uid), ...unknown]);
+    expect(names).toEqual([...users.map((u) => u.name), ...unknown.map(() => null)]);
+    // The whole list (6 full pages and the empty 7th that ends it), then the first MAX_MISS_LOOKUPS misses are
+    // searched by identifier, as hidden users would have to be; the other misses cost nothing.
+    const listed = listedUsers(stack.emulator.state, first.org.id).length;
+    const pages = Math.floor(listed / PAGE) + 1;
+    expect(searches.filter((call) => !('user_identifier' in (call.body as object))).map((call) => call.body)).toEqual(
+      Array.from({ length: pages }, (_, i) => page(i * PAGE)),
+    );
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': pages + MAX_MISS_LOOKUPS });
+  });
+});
