@@ -3,23 +3,21 @@
 // walk could not go on. The same request with totalCount selected (which reads the whole list) answered the last
 // rows before the new end instead, so the page depended on whether totalCount was selected.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GroupRec, UserRec } from '../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../src/relay/global-id.js';
 import { addFixtureOrg, addLargeGroup } from '../support/fixtures.js';
 import { executeData } from '../support/graphql.js';
-import { startTestStack, type TestStack } from '../support/harness.js';
+import { useTestStack } from '../support/harness.js';
 import { membersOf } from '../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'minimal' });
 let group: GroupRec;
 
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
+beforeAll(() => {
   const fixture = addFixtureOrg(stack.emulator);
   group = addLargeGroup(stack.emulator, fixture.org, 'Shrinking', 30);
 });
-afterAll(() => stack.close());
 
 interface Page {
   totalCount?: number;

@@ -2,21 +2,19 @@
 // after it asked ThoughtSpot for record_offset 2^31, which it refuses: the client got INTERNAL_SERVER_ERROR instead
 // of the BAD_USER_INPUT every other forged cursor gets.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, scopeTag } from '../../src/relay/cursor.js';
 import { toGlobalId } from '../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../support/fixtures.js';
 import { executeData } from '../support/graphql.js';
-import { startTestStack, type TestStack } from '../support/harness.js';
+import { useTestStack } from '../support/harness.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'minimal' });
 let fixture: FixtureOrg;
 
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
+beforeAll(() => {
   fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
 
 const MEMBERS = `query ($id: ID!, $after: String) { group(id: $id) { members(first: 5, after: $after) {
   nodes { username } pageInfo { endCursor } } } }`;

@@ -2,39 +2,36 @@
 // Organization's failed read failed every user of the batch, including those another Organization had already
 // returned. A failure now reaches only the users no Organization turned up, which the failed one may have held.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../src/emulator/domain/index.js';
 import { fault } from '../../src/emulator/index.js';
 import { toGlobalId } from '../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../support/fixtures.js';
-import { callRecordsSince, lastSeq } from '../support/graphql.js';
-import { startTestStack, type TestStack } from '../support/harness.js';
+import { useTestStack } from '../support/harness.js';
 
-let stack: TestStack;
+// Six users are more than this stack looks up one by one, so the two Organizations are scanned side by side.
+const stack = useTestStack({ seed: 'minimal', env: { THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '4' } });
 let first: FixtureOrg;
 let second: FixtureOrg;
 
-beforeAll(async () => {
-  // Six users are more than this stack looks up one by one, so the two Organizations are scanned side by side.
-  stack = await startTestStack({ seed: 'minimal', env: { THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '4' } });
+beforeAll(() => {
   first = addFixtureOrg(stack.emulator, 'First-Co', 20);
   second = addFixtureOrg(stack.emulator, 'Second-Co', 20);
 });
-afterEach(() => stack.emulator.reset());
-afterAll(() => stack.close());
 
 describe('a batch of users over several Organizations', () => {
   it('fails only the users of the Organization whose read failed', async () => {
     const users: UserRec[] = [...first.users.slice(0, 3), ...second.users.slice(0, 3)];
     stack.emulator.use(fault('POST /api/rest/2.0/users/search', { status: 403, times: 1 }));
-    const since = lastSeq(stack.emulator);
-    const result = await stack.execute({
-      query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username } } }',
-      variables: { ids: users.map((u) => toGlobalId('test', { typename: 'User', guid: u.id })) },
-    });
+    const { value: result, records } = await stack.measure(() =>
+      stack.execute({
+        query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username } } }',
+        variables: { ids: users.map((u) => toGlobalId('test', { typename: 'User', guid: u.id })) },
+      }),
+    );
     // The fault answers before authentication, so the failed call carries no Org: the failed Org is the one with no
     // successful read.
-    const searches = callRecordsSince(stack.emulator, since).filter((call) => call.endpoint === 'POST /api/rest/2.0/users/search');
+    const searches = records.filter((call) => call.endpoint === 'POST /api/rest/2.0/users/search');
     expect(searches.filter((call) => call.fault !== null)).toHaveLength(1);
     const read = new Set(searches.filter((call) => call.status === 200).map((call) => call.orgId));
     const failed = [first.org.id, second.org.id].filter((id) => !read.has(id));

@@ -1,4 +1,5 @@
-// Test helpers for running GraphQL operations against an App in-process, and for reading the emulator's call log.
+// Test helpers for running GraphQL operations against an App in-process, and for reading the emulator's call log
+// (tests count upstream calls with `TestStack.measure`, harness.ts).
 
 import { strict as assert } from 'node:assert';
 import type { GraphQLRequest } from '@apollo/server';
@@ -47,7 +48,9 @@ export function isTokenMint(call: Pick<CallRecord, 'path'>): boolean {
 
 /**
  * The emulator's API calls since `since` (a `seq`, exclusive), token mints excluded, as `{ endpoint: count }` with
- * the `POST /api/rest/2.0/` prefix stripped, e.g. `{ 'users/search': 1 }`.
+ * the `POST /api/rest/2.0/` prefix stripped, e.g. `{ 'users/search': 1 }`. It counts every caller's calls, so it
+ * suits a script that is the emulator's only client (the benchmarks); tests use `TestStack.measure` instead, which
+ * counts only the calls of their own requests.
  */
 export function callsSince(emulator: Pick<Emulator, 'calls'>, since: number): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -58,33 +61,7 @@ export function callsSince(emulator: Pick<Emulator, 'calls'>, since: number): Re
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The emulator's API calls since `since`, token mints excluded, as records (for Org and body assertions). */
-export function callRecordsSince(emulator: Pick<Emulator, 'calls'>, since: number): CallRecord[] {
-  return emulator.calls((c) => c.seq > since && !isTokenMint(c));
-}
-
 /** The `seq` of the emulator's latest call (0 when none): pass it to `callsSince` to count what follows. */
 export function lastSeq(emulator: Pick<Emulator, 'calls'>): number {
   return emulator.calls().at(-1)?.seq ?? 0;
-}
-
-/** What `countingRunner` returns: runs one operation, fails on any GraphQL error, and counts its upstream calls. */
-export type CountingRunner = <TData>(
-  query: string,
-  variables?: Record<string, unknown>,
-) => Promise<{ data: TData; calls: Record<string, number> }>;
-
-/**
- * A query runner for the stack `target()` returns when the runner is called (so it can be created before the stack
- * starts): each run returns the operation's data and the upstream calls it made (`callsSince`, token mints excluded).
- */
-export function countingRunner(
-  target: () => { readonly app: Pick<App, 'execute'>; readonly emulator: Pick<Emulator, 'calls'> },
-): CountingRunner {
-  return async <TData>(query: string, variables?: Record<string, unknown>) => {
-    const { app, emulator } = target();
-    const since = lastSeq(emulator);
-    const data = await executeData<TData>(app, { query, ...(variables === undefined ? {} : { variables }) });
-    return { data, calls: callsSince(emulator, since) };
-  };
 }

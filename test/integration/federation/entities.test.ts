@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { callsSince, lastSeq } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { orgNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
 
 const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
   __typename
@@ -22,9 +20,8 @@ const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations
 } }`;
 
 async function entities(representations: Record<string, unknown>[]) {
-  const since = lastSeq(stack.emulator);
-  const result = await stack.execute({ query: ENTITIES, variables: { representations } });
-  return { result, calls: callsSince(stack.emulator, since), data: (result.data as { _entities: unknown[] } | undefined)?._entities };
+  const { value: result, calls } = await stack.measure(() => stack.execute({ query: ENTITIES, variables: { representations } }));
+  return { result, calls, data: (result.data as { _entities: unknown[] } | undefined)?._entities };
 }
 
 describe('_entities', () => {

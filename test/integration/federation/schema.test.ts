@@ -1,13 +1,8 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../../support/harness.js';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
-});
-afterAll(() => stack.close());
+const stack = useTestStack({ seed: 'minimal' });
 
 describe('the subgraph schema', () => {
   it('prints as reviewed (a changed snapshot is a schema review item)', () => {

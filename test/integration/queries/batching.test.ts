@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addFixtureOrg } from '../../support/fixtures.js';
-import { callsSince, executeData, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import { useTestStack } from '../../support/harness.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'minimal' });
 
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
+beforeAll(() => {
   addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
 
 const THREE_LEVELS = `query ($groups: Int!, $members: Int!, $roles: Int!) {
   organizationByName(name: "Fixture-Co") {
@@ -36,9 +33,8 @@ describe('upstream calls of a nested query', () => {
       { groups: 4, members: 6, roles: 2 },
       { groups: 8, members: 12, roles: 4 },
     ]) {
-      const since = lastSeq(stack.emulator);
-      const data = await executeData<Result>(stack.app, { query: THREE_LEVELS, variables: sizes });
-      counts.push(callsSince(stack.emulator, since));
+      const { data, calls } = await stack.run<Result>(THREE_LEVELS, sizes);
+      counts.push(calls);
       const groups = data.organizationByName.groups.nodes;
       const members = groups.flatMap((g) => g.members.nodes);
       nodes.push(groups.length + members.length + members.reduce((n, m) => n + m.roles.nodes.length, 0));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountStatus } from '../../../src/resolvers/AccountStatus.js';
 import { AccountType } from '../../../src/resolvers/AccountType.js';
 import { GroupType } from '../../../src/resolvers/GroupType.js';
@@ -16,15 +16,9 @@ import {
   ROLE_PERMISSIONS,
   VISIBILITIES,
 } from '../../../src/thoughtspot/index.js';
-import { callRecordsSince, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import { useTestStack } from '../../support/harness.js';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
-});
-afterAll(() => stack.close());
+const stack = useTestStack({ seed: 'minimal' });
 
 const tables: [string, Record<string, string>, readonly string[]][] = [
   ['AccountStatus', AccountStatus, ACCOUNT_STATUSES],
@@ -45,12 +39,10 @@ describe('enum mappings', () => {
   });
 
   it('sends ThoughtSpot values upstream for GraphQL enum arguments', async () => {
-    const since = lastSeq(stack.emulator);
-    const result = await stack.execute({
-      query: '{ users(accountType: OIDC, visibility: NOT_SHAREABLE, accountStatus: SUSPENDED) { nodes { username } } groups(type: TENANT) { nodes { name } } }',
-    });
-    expect(result.errors).toBeUndefined();
-    const bodies = callRecordsSince(stack.emulator, since).map((c) => c.body);
+    const { records } = await stack.run(
+      '{ users(accountType: OIDC, visibility: NOT_SHAREABLE, accountStatus: SUSPENDED) { nodes { username } } groups(type: TENANT) { nodes { name } } }',
+    );
+    const bodies = records.map((c) => c.body);
     expect(bodies).toContainEqual(expect.objectContaining({ account_type: 'OIDC_USER', visibility: 'NON_SHARABLE', account_status: 'SUSPENDED' }));
     expect(bodies).toContainEqual(expect.objectContaining({ type: 'TENANT_GROUP' }));
   });

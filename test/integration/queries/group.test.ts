@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GroupRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { groupNamed, membersOf, orgNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 const gid = (group: GroupRec): string => toGlobalId('test', { typename: 'Group', orgId: group.orgId, guid: group.id });
 const g = (name: string): GroupRec => fixture.groups.get(name) as GroupRec;
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
-
-const run = countingRunner(() => stack);
 
 interface Names {
   nodes: { username: string }[];
@@ -25,7 +21,7 @@ interface Names {
 describe('Group lookups and fields', () => {
   it('finds a group by name in an Organization and by ID, through one read of the Org group index', async () => {
     const orgId = toGlobalId('test', { typename: 'Organization', orgId: fixture.org.id });
-    const { data, calls } = await run<{ groupByName: Record<string, unknown>; group: { name: string } }>(
+    const { data, calls } = await stack.run<{ groupByName: Record<string, unknown>; group: { name: string } }>(
       `query ($org: ID!, $id: ID!) {
         groupByName(name: "G-05", organizationId: $org) {
           id remoteId name displayName description type visibility privileges isSystemGroup isExternal createdAt
@@ -55,7 +51,7 @@ describe('Group lookups and fields', () => {
 
   it('returns null for a group that does not exist and for a name absent from the Organization', async () => {
     const missing = toGlobalId('test', { typename: 'Group', orgId: fixture.org.id, guid: '00000000-0000-0000-0000-000000000000' });
-    const { data } = await run<{ group: null; groupByName: null }>(
+    const { data } = await stack.run<{ group: null; groupByName: null }>(
       `query ($id: ID!) { group(id: $id) { name } groupByName(name: "G-05") { name } }`,
       { id: missing },
     );
@@ -63,7 +59,7 @@ describe('Group lookups and fields', () => {
   });
 
   it('lists sub-groups, parent groups and roles from the Org indexes: one groups/search and one roles/search', async () => {
-    const { data, calls } = await run<{ nodes: { name: string; subGroups: { nodes: { name: string }[] }; parentGroups: { nodes: { name: string }[] }; roles: { nodes: { name: string }[] } }[] }>(
+    const { data, calls } = await stack.run<{ nodes: { name: string; subGroups: { nodes: { name: string }[] }; parentGroups: { nodes: { name: string }[] }; roles: { nodes: { name: string }[] } }[] }>(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Group {
           name subGroups { nodes { name } } parentGroups { nodes { name } } roles { nodes { name } }
       } } }`,
@@ -87,7 +83,7 @@ describe('Group lookups and fields', () => {
 
 describe('Group.members', () => {
   it('pages a single group upstream: record_offset/record_size = first + 1', async () => {
-    const { data, calls } = await run<{ group: { members: Names & { pageInfo: { hasNextPage: boolean } } } }>(
+    const { data, calls, records } = await stack.run<{ group: { members: Names & { pageInfo: { hasNextPage: boolean } } } }>(
       `query ($id: ID!) { group(id: $id) { members(first: 4) { nodes { username } pageInfo { hasNextPage } } } }`,
       { id: gid(g('G-01')) },
     );
@@ -95,13 +91,13 @@ describe('Group.members', () => {
     expect(data.group.members.nodes.map((u) => u.username)).toEqual(expected.slice(0, 4));
     expect(data.group.members.pageInfo.hasNextPage).toBe(expected.length > 4);
     expect(calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
-    const [search] = callRecordsSince(stack.emulator, 0).filter((c) => c.endpoint?.endsWith('users/search')).slice(-1);
+    const search = records.find((c) => c.endpoint?.endsWith('users/search'));
     expect(search?.body).toMatchObject({ group_identifiers: [g('G-01').id], record_offset: 0, record_size: 5 });
     expect(search?.orgId).toBe(fixture.org.id);
   });
 
   it('includes sub-group members at any depth with membership: ALL', async () => {
-    const { data, calls } = await run<{ group: { members: Names & { totalCount: number } } }>(
+    const { data, calls } = await stack.run<{ group: { members: Names & { totalCount: number } } }>(
       `query ($id: ID!) { group(id: $id) { members(first: 100, membership: ALL) { totalCount nodes { username } } } }`,
       { id: gid(g('G-00')) },
     );
@@ -113,8 +109,7 @@ describe('Group.members', () => {
   });
 
   it('serves every group of a level with one users/search per Org, partitioned locally', async () => {
-    const since = lastSeq(stack.emulator);
-    const { data, calls } = await run<{ organizationByName: { groups: { nodes: { name: string; members: Names }[] } } }>(
+    const { data, calls, records } = await stack.run<{ organizationByName: { groups: { nodes: { name: string; members: Names }[] } } }>(
       `{ organizationByName(name: "Fixture-Co") { groups(first: 10, namePattern: "G-%") {
           nodes { name members(first: 3) { nodes { username } } }
       } } }`,
@@ -125,7 +120,7 @@ describe('Group.members', () => {
       expect(group.members.nodes.map((u) => u.username)).toEqual(membersOf(stack.emulator.state, g(group.name)).slice(0, 3));
     }
     expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 1 });
-    const search = callRecordsSince(stack.emulator, since).find((c) => c.endpoint?.endsWith('users/search'));
+    const search = records.find((c) => c.endpoint?.endsWith('users/search'));
     expect(search?.body).toMatchObject({ record_offset: 0, record_size: -1 });
     expect([...((search?.body as { group_identifiers: string[] }).group_identifiers)].sort()).toEqual(
       [...fixture.groups.values()].map((group) => group.id).sort(),
@@ -134,7 +129,7 @@ describe('Group.members', () => {
 
   it('costs one users/search per Organization when the groups of a level span Organizations', async () => {
     const demo = orgNamed(stack.emulator.state, 'Cobalt-Freight');
-    const { data, calls } = await run<{ nodes: { name: string; members: Names }[] }>(
+    const { data, calls } = await stack.run<{ nodes: { name: string; members: Names }[] }>(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Group { name members(first: 50) { nodes { username } } } } }`,
       { ids: [gid(g('G-02')), gid(groupNamed(demo, 'Finance')), gid(g('G-06')), gid(groupNamed(demo, 'Analysts'))] },
     );
@@ -149,7 +144,7 @@ describe('Group.members', () => {
 
   it('lists every member of the Org for the built-in All group', async () => {
     const all = groupNamed(fixture.org, 'All');
-    const { data } = await run<{ group: { members: Names & { totalCount: number } } }>(
+    const { data } = await stack.run<{ group: { members: Names & { totalCount: number } } }>(
       `query ($id: ID!) { group(id: $id) { members(first: 100) { totalCount nodes { username } } } }`,
       { id: gid(all) },
     );
@@ -187,9 +182,9 @@ describe('Group.members', () => {
         },
       };
     };
-    const single = await run<{ nodes: unknown[] }>(query, { ids: [gid(g('G-00'))] });
+    const single = await stack.run<{ nodes: unknown[] }>(query, { ids: [gid(g('G-00'))] });
     expect(single.data.nodes).toEqual([expectFor(g('G-00'))]);
-    const batched = await run<{ nodes: unknown[] }>(query, { ids: [gid(g('G-00')), gid(g('G-01'))] });
+    const batched = await stack.run<{ nodes: unknown[] }>(query, { ids: [gid(g('G-00')), gid(g('G-01'))] });
     expect(batched.data.nodes).toEqual([expectFor(g('G-00')), expectFor(g('G-01'))]);
     // Five member lists with five different filters: one users/search each, whatever the number of groups.
     expect(single.calls['users/search']).toBe(5);

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { callsSince, lastSeq } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { groupsOfUser, orgNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
 
 describe('Query.node and Query.nodes', () => {
   it('resolves every Node type, with __typename and id round-tripping', async () => {
@@ -65,18 +63,16 @@ describe('Query.node and Query.nodes', () => {
 
   it('loads 60 users with their groups: orgs/search, then one users/search and one groups/search per Org', async () => {
     const ids = fixture.users.map((user) => toGlobalId('test', { typename: 'User', guid: user.id }));
-    const since = lastSeq(stack.emulator);
-    const result = await stack.execute({
-      query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username groups { nodes { name } } } } }',
-      variables: { ids },
-    });
-    expect(result.errors).toBeUndefined();
-    const nodes = (result.data as { nodes: { username: string; groups: { nodes: { name: string }[] } }[] }).nodes;
+    const { data, calls } = await stack.run<{ nodes: { username: string; groups: { nodes: { name: string }[] } }[] }>(
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username groups { nodes { name } } } } }',
+      { ids },
+    );
+    const nodes = data.nodes;
     expect(nodes.map((n) => n.username)).toEqual(fixture.users.map((u) => u.name));
     nodes.forEach((node, i) => {
       expect(node.groups.nodes.map((g) => g.name)).toEqual(groupsOfUser(stack.emulator.state, fixture.users[i] as never, 'DIRECT'));
     });
-    expect(callsSince(stack.emulator, since)).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 1 });
+    expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 1 });
   });
 
   it('loads users spread over several Organizations with one users/search per Organization holding them', async () => {
@@ -84,12 +80,11 @@ describe('Query.node and Query.nodes', () => {
     const picks = ['Alderbrook-Foods', 'Brightwater-Health', 'Cobalt-Freight'].flatMap((name) =>
       state.sortedOrgMembers(orgNamed(state, name).id, 'NAME').filter((u) => u.orgIds.size === 1).slice(0, 5),
     );
-    const since = lastSeq(stack.emulator);
-    const result = await stack.execute({
-      query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username } } }',
-      variables: { ids: picks.map((u) => toGlobalId('test', { typename: 'User', guid: u.id })) },
-    });
-    expect((result.data as { nodes: { username: string }[] }).nodes.map((n) => n.username)).toEqual(picks.map((u) => u.name));
-    expect(callsSince(stack.emulator, since)).toEqual({ 'orgs/search': 1, 'users/search': 3 });
+    const { data, calls } = await stack.run<{ nodes: { username: string }[] }>(
+      'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on User { username } } }',
+      { ids: picks.map((u) => toGlobalId('test', { typename: 'User', guid: u.id })) },
+    );
+    expect(data.nodes.map((n) => n.username)).toEqual(picks.map((u) => u.name));
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 3 });
   });
 });

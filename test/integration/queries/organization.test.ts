@@ -1,27 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { byName, listedUsers, orgNamed, userNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 const orgGid = (orgId: number): string => toGlobalId('test', { typename: 'Organization', orgId });
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
-
-const run = countingRunner(() => stack);
 
 const names = (connection: { nodes: { name?: string; username?: string }[] } | undefined): string[] =>
   (connection?.nodes ?? []).map((node) => node.name ?? node.username ?? '');
 
 describe('Query.organizations and Organization lookups', () => {
   it('lists every Organization from one orgs/search, by name, with totalCount', async () => {
-    const { data, calls } = await run<{ organizations: { totalCount: number; nodes: { name: string; remoteId: string; status: string; visibility: string }[] } }>(
+    const { data, calls } = await stack.run<{ organizations: { totalCount: number; nodes: { name: string; remoteId: string; status: string; visibility: string }[] } }>(
       '{ organizations(first: 100) { totalCount nodes { name remoteId status visibility } } }',
     );
     const expected = byName([...stack.emulator.state.orgs.values()]);
@@ -36,7 +32,7 @@ describe('Query.organizations and Organization lookups', () => {
     const consultant = [...stack.emulator.state.users.values()].find((user) => user.orgIds.size >= 3);
     expect(consultant).toBeDefined();
     const userId = toGlobalId('test', { typename: 'User', guid: consultant?.id ?? '' });
-    const { data, calls } = await run<Record<string, { nodes: { name: string }[] }>>(
+    const { data, calls } = await stack.run<Record<string, { nodes: { name: string }[] }>>(
       `query ($user: ID!) {
         pattern: organizations(namePattern: "%-f%") { nodes { name } }
         inactive: organizations(status: INACTIVE) { nodes { name } }
@@ -55,7 +51,7 @@ describe('Query.organizations and Organization lookups', () => {
   });
 
   it('looks Organizations up by ID and by name, null when missing, in one orgs/search', async () => {
-    const { data, calls } = await run<Record<string, { name: string } | null>>(
+    const { data, calls } = await stack.run<Record<string, { name: string } | null>>(
       `query ($id: ID!, $gone: ID!) {
         byId: organization(id: $id) { name }
         byName: organizationByName(name: "Cobalt-Freight") { name }
@@ -71,11 +67,10 @@ describe('Query.organizations and Organization lookups', () => {
 
 describe('Organization.groups', () => {
   it('pages upstream with the filters ThoughtSpot evaluates, one groups/search per list', async () => {
-    const since = lastSeq(stack.emulator);
     const roleId = toGlobalId('test', { typename: 'Role', orgId: fixture.org.id, guid: fixture.roles.get('R-Admin')?.id ?? '' });
     const user0 = fixture.users[0];
     const userId = toGlobalId('test', { typename: 'User', guid: user0?.id ?? '' });
-    const { data, calls } = await run<{ organization: Record<string, { nodes: { name: string }[] }> }>(
+    const { data, calls, records } = await stack.run<{ organization: Record<string, { nodes: { name: string }[] }> }>(
       `query ($org: ID!, $role: ID!, $user: ID!) { organization(id: $org) {
         firstThree: groups(first: 3) { nodes { name } }
         pattern: groups(namePattern: "g-0%") { nodes { name } }
@@ -100,7 +95,7 @@ describe('Organization.groups', () => {
     expect(names(o.withUser as { nodes: { name: string }[] })).toEqual(['G-00', 'G-01']);
     expect(names(o.byDisplayName as { nodes: { name: string }[] })).toEqual(['G-07', 'G-06']);
     expect(calls).toEqual({ 'groups/search': 8, 'orgs/search': 1 });
-    const bodies = callRecordsSince(stack.emulator, since)
+    const bodies = records
       .filter((c) => c.endpoint?.endsWith('groups/search'))
       .map((c) => c.body as Record<string, unknown>);
     expect(bodies).toContainEqual(expect.objectContaining({ record_offset: 0, record_size: 4, include_users: false }));
@@ -109,7 +104,7 @@ describe('Organization.groups', () => {
   });
 
   it('costs one groups/search per Organization for a level spanning Organizations', async () => {
-    const { data, calls } = await run<{ organizations: { nodes: { groups: { nodes: { name: string }[] } }[] } }>(
+    const { data, calls } = await stack.run<{ organizations: { nodes: { groups: { nodes: { name: string }[] } }[] } }>(
       '{ organizations(first: 3) { nodes { groups(first: 2) { nodes { name } } } } }',
     );
     expect(data.organizations.nodes.map((org) => names(org.groups))).toEqual([
@@ -126,7 +121,7 @@ describe('Organization.users', () => {
     const state = stack.emulator.state;
     const g = (name: string) => toGlobalId('test', { typename: 'Group', orgId: fixture.org.id, guid: fixture.groups.get(name)?.id ?? '' });
     const r = (name: string) => toGlobalId('test', { typename: 'Role', orgId: fixture.org.id, guid: fixture.roles.get(name)?.id ?? '' });
-    const { data, calls } = await run<{ organization: Record<string, { nodes: { username: string }[] }> }>(
+    const { data, calls } = await stack.run<{ organization: Record<string, { nodes: { username: string }[] }> }>(
       `query ($org: ID!, $group: ID!, $role: ID!) { organization(id: $org) {
         email: users(email: "u-013@fixture-co.example") { nodes { username } }
         inactive: users(accountStatus: INACTIVE, first: 100) { nodes { username } }
@@ -173,7 +168,7 @@ describe('Organization.users', () => {
 describe('Organization.roles', () => {
   it('lists and filters the roles of an Organization from one roles/search', async () => {
     const groupId = toGlobalId('test', { typename: 'Group', orgId: fixture.org.id, guid: fixture.groups.get('G-01')?.id ?? '' });
-    const { data, calls } = await run<{ organization: Record<string, { nodes: { name: string; privileges?: string[] }[] }> }>(
+    const { data, calls } = await stack.run<{ organization: Record<string, { nodes: { name: string; privileges?: string[] }[] }> }>(
       `query ($org: ID!, $group: ID!) { organization(id: $org) {
         all: roles { nodes { name privileges } }
         pattern: roles(namePattern: "r-%d%") { nodes { name } }
@@ -200,7 +195,7 @@ describe('Organization.roles', () => {
 describe('root lists', () => {
   it('run in the Primary Organization unless an argument names another', async () => {
     const state = stack.emulator.state;
-    const { data, calls } = await run<Record<string, { totalCount: number }>>(
+    const { data, calls } = await stack.run<Record<string, { totalCount: number }>>(
       `query ($org: ID!) {
         primaryUsers: users(first: 0) { totalCount }
         fixtureUsers: users(first: 0, organizationId: $org) { totalCount }
@@ -219,8 +214,7 @@ describe('root lists', () => {
   it('run in the Organization of a group or role filter when organizationId is omitted', async () => {
     const state = stack.emulator.state;
     const g03 = fixture.groups.get('G-03')?.id ?? '';
-    const since = lastSeq(stack.emulator);
-    const { data } = await run<Record<string, { nodes: { name?: string; username?: string }[] }>>(
+    const { data, records } = await stack.run<Record<string, { nodes: { name?: string; username?: string }[] }>>(
       `query ($group: ID!, $role: ID!) {
         users(groupId: $group, first: 100) { nodes { username } }
         groups(roleId: $role) { nodes { name } }
@@ -234,7 +228,7 @@ describe('root lists', () => {
     expect(names(data['users'])).toEqual(listedUsers(state, fixture.org.id, (u) => u.groupIds.has(g03)));
     expect(names(data['groups'])).toEqual(['G-01']);
     expect(names(data['roles'])).toEqual([]);
-    expect(callRecordsSince(stack.emulator, since).map((c) => c.orgId)).toEqual([fixture.org.id, fixture.org.id, fixture.org.id]);
+    expect(records.map((c) => c.orgId)).toEqual([fixture.org.id, fixture.org.id, fixture.org.id]);
   });
 
   it('reports an Organization that does not exist as the caller\u2019s mistake', async () => {
@@ -246,7 +240,7 @@ describe('root lists', () => {
 
   it('finds a user by e-mail address within an Organization', async () => {
     const someone = userNamed(stack.emulator.state, 'fixture-co.u-021');
-    const { data, calls } = await run<{ userByEmail: { username: string } | null; nobody: null }>(
+    const { data, calls } = await stack.run<{ userByEmail: { username: string } | null; nobody: null }>(
       `query ($org: ID!) { userByEmail(email: "u-021@fixture-co.example", organizationId: $org) { username } nobody: userByEmail(email: "nobody@example.com") { username } }`,
       { org: orgGid(fixture.org.id) },
     );

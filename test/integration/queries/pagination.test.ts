@@ -1,22 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroupRec } from '../../../src/emulator/domain/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GroupRec, UserRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
 import { addFixtureOrg, addLargeGroup, FIXTURE_EPOCH_MS, type FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, executeData, lastSeq } from '../../support/graphql.js';
-import { startTestStack, type TestStack } from '../../support/harness.js';
+import { executeData } from '../../support/graphql.js';
+import { useTestStack } from '../../support/harness.js';
 import { membersOf } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'minimal' });
 let fixture: FixtureOrg;
 let big: GroupRec;
 const BIG = 205;
+// A walk one row at a time is 2 × 205 sequential requests: seconds on an idle machine, many more on a busy one. Its
+// budget is generous because only a hang should fail it; the stack refuses what it still tries after its end.
+const WALK_TIMEOUT_MS = 180_000;
 
-beforeAll(async () => {
-  stack = await startTestStack({ seed: 'minimal' });
+beforeAll(() => {
   fixture = addFixtureOrg(stack.emulator);
   big = addLargeGroup(stack.emulator, fixture.org, 'Big-Group', BIG);
 });
-afterAll(() => stack.close());
 
 const groupId = (group: GroupRec): string => toGlobalId('test', { typename: 'Group', orgId: group.orgId, guid: group.id });
 
@@ -62,7 +63,7 @@ async function walkBackward(size: number): Promise<string[]> {
 
 describe('walking Group.members with cursors', () => {
   for (const size of [1, 20, 100]) {
-    it(`visits every member exactly once, in order, forward and backward, ${size} at a time`, async () => {
+    it(`visits every member exactly once, in order, forward and backward, ${size} at a time`, { timeout: WALK_TIMEOUT_MS }, async () => {
       const expected = membersOf(stack.emulator.state, big);
       expect(expected).toHaveLength(BIG);
       expect(await walkForward(size)).toEqual(expected);
@@ -71,10 +72,12 @@ describe('walking Group.members with cursors', () => {
   }
 
   it('reads one extra row per forward page and no more (record_size = first + 1 at the cursor offset)', async () => {
-    const since = lastSeq(stack.emulator);
-    const first = await page({ first: 20 });
-    await page({ first: 20, after: first.pageInfo.endCursor });
-    const searches = callRecordsSince(stack.emulator, since).filter((c) => c.endpoint?.endsWith('users/search'));
+    const { records } = await stack.measure(async () => {
+      const first = await page({ first: 20 });
+      await page({ first: 20, after: first.pageInfo.endCursor });
+    });
+    // The two pages are read one after the other, so their searches arrive in order.
+    const searches = records.filter((c) => c.endpoint?.endsWith('users/search'));
     expect(searches.map((c) => c.body)).toEqual([
       expect.objectContaining({ record_offset: 0, record_size: 21 }),
       expect.objectContaining({ record_offset: 20, record_size: 21 }),
@@ -92,22 +95,27 @@ describe('walking Group.members with cursors', () => {
     const early = state.insertUser({ name: 'big-group.a-early', displayName: 'Early', at: FIXTURE_EPOCH_MS });
     state.addUserToOrg(early, fixture.org.id);
     state.addGroupMember(big, early);
-    const second = await page({ first: 20, after: first.pageInfo.endCursor });
-    expect(second.nodes[0]?.username).toBe(expected[19]);
-    expect(second.nodes.map((n) => n.username)).toEqual(expected.slice(19, 39));
+    let removed: UserRec | undefined;
+    try {
+      const second = await page({ first: 20, after: first.pageInfo.endCursor });
+      expect(second.nodes[0]?.username).toBe(expected[19]);
+      expect(second.nodes.map((n) => n.username)).toEqual(expected.slice(19, 39));
 
-    // A member removed before the cursor's position pulls every row one place up: the next page skips one row.
-    const removed = state.users.get([...big.userIds].find((id) => state.users.get(id)?.name === expected[5]) ?? '');
-    if (removed === undefined) throw new Error('fixture member missing');
-    state.removeGroupMember(big, removed);
-    const third = await page({ first: 20, after: second.pageInfo.endCursor });
-    expect(third.nodes.map((n) => n.username)).toEqual(expected.slice(40, 60));
-    expect(third.nodes.map((n) => n.username)).not.toContain(expected[39]);
+      // A member removed before the cursor's position pulls every row one place up: the next page skips one row.
+      removed = state.users.get([...big.userIds].find((id) => state.users.get(id)?.name === expected[5]) ?? '');
+      if (removed === undefined) throw new Error('fixture member missing');
+      state.removeGroupMember(big, removed);
+      const third = await page({ first: 20, after: second.pageInfo.endCursor });
+      expect(third.nodes.map((n) => n.username)).toEqual(expected.slice(40, 60));
+      expect(third.nodes.map((n) => n.username)).not.toContain(expected[39]);
 
-    // Within one page no row ever appears twice, whatever changed.
-    for (const p of [first, second, third]) expect(new Set(p.nodes.map((n) => n.username)).size).toBe(p.nodes.length);
-    state.removeGroupMember(big, early);
-    state.addGroupMember(big, removed);
+      // Within one page no row ever appears twice, whatever changed.
+      for (const p of [first, second, third]) expect(new Set(p.nodes.map((n) => n.username)).size).toBe(p.nodes.length);
+    } finally {
+      // The group is shared by the file's tests: put it back even when an expectation failed.
+      state.removeGroupMember(big, early);
+      if (removed !== undefined) state.addGroupMember(big, removed);
+    }
   });
 });
 

@@ -1,26 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RoleRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { callRecordsSince, countingRunner, lastSeq } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { byName, holdersOf, orgNamed, roleNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 const rid = (role: RoleRec): string => toGlobalId('test', { typename: 'Role', orgId: role.orgId, guid: role.id });
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
-
-const run = countingRunner(() => stack);
 
 describe('Role lookups and fields', () => {
   it('finds roles by ID and by name from one roles/search per Org', async () => {
     const write = fixture.roles.get('R-Write') as RoleRec;
-    const { data, calls } = await run<Record<string, unknown>>(
+    const { data, calls } = await stack.run<Record<string, unknown>>(
       `query ($id: ID!, $org: ID!) {
         role(id: $id) { id remoteId name description privileges permission isExternal isDeprecated createdAt organization { name } }
         roleByName(name: "R-Admin", organizationId: $org) { name }
@@ -55,7 +51,7 @@ describe('Role.groups and Role.users', () => {
     const state = stack.emulator.state;
     const cobalt = orgNamed(state, 'Cobalt-Freight');
     const viewer = roleNamed(cobalt, 'Viewer');
-    const { data, calls } = await run<{ role: { groups: { nodes: { name: string }[] } } }>(
+    const { data, calls } = await stack.run<{ role: { groups: { nodes: { name: string }[] } } }>(
       'query ($id: ID!) { role(id: $id) { groups { nodes { name } } } }',
       { id: rid(viewer) },
     );
@@ -65,8 +61,7 @@ describe('Role.groups and Role.users', () => {
 
   it('lists the holders of a role, through sub-groups too, paging upstream for a single role', async () => {
     const read = fixture.roles.get('R-Read') as RoleRec;
-    const since = lastSeq(stack.emulator);
-    const { data, calls } = await run<{ role: { users: { totalCount: number; nodes: { username: string }[] } } }>(
+    const { data, calls, records } = await stack.run<{ role: { users: { totalCount: number; nodes: { username: string }[] } } }>(
       'query ($id: ID!) { role(id: $id) { users(first: 100) { totalCount nodes { username } } } }',
       { id: rid(read) },
     );
@@ -74,14 +69,14 @@ describe('Role.groups and Role.users', () => {
     expect(data.role.users.nodes.map((u) => u.username)).toEqual(expected);
     expect(data.role.users.totalCount).toBe(expected.length);
     expect(calls).toEqual({ 'roles/search': 1, 'users/search': 1 });
-    const search = callRecordsSince(stack.emulator, since).find((c) => c.endpoint?.endsWith('users/search'));
+    const search = records.find((c) => c.endpoint?.endsWith('users/search'));
     expect(search?.body).toMatchObject({ role_identifiers: [read.id] });
   });
 
   it('serves the holders of every role of a level with one users/search per Org', async () => {
     const state = stack.emulator.state;
     const cobalt = orgNamed(state, 'Cobalt-Freight');
-    const { data, calls } = await run<{ nodes: { name: string; roles: { nodes: { name: string; users: { nodes: { username: string }[] } }[] } }[] }>(
+    const { data, calls } = await stack.run<{ nodes: { name: string; roles: { nodes: { name: string; users: { nodes: { username: string }[] } }[] } }[] }>(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Organization { name roles(first: 10) { nodes {
           name users(first: 100, accountStatus: ACTIVE) { nodes { username } }
       } } } } }`,
@@ -105,7 +100,7 @@ describe('Role.groups and Role.users', () => {
     const everyone = state.createRole(fixture.org, { name: 'R-Everyone', privileges: ['CAN_VIEW_FOLDERS'], at: 0 });
     state.assignRole(fixture.org.groups.get(fixture.org.allGroupId) as never, everyone);
     try {
-      const { data } = await run<{ role: { users: { totalCount: number } }; user: { roles: { nodes: { name: string }[] } } }>(
+      const { data } = await stack.run<{ role: { users: { totalCount: number } }; user: { roles: { nodes: { name: string }[] } } }>(
         'query ($id: ID!, $user: ID!) { role(id: $id) { users { totalCount } } user(id: $user) { roles { nodes { name } } } }',
         { id: rid(everyone), user: toGlobalId('test', { typename: 'User', guid: fixture.users[5]?.id ?? '' }) },
       );

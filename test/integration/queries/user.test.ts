@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../../src/emulator/domain/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
-import type { FixtureOrg } from '../../support/fixtures.js';
-import { countingRunner } from '../../support/graphql.js';
-import { startFixtureStack, type TestStack } from '../../support/harness.js';
+import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
+import { useTestStack } from '../../support/harness.js';
 import { byName, groupsOfUser, orgNamed, rolesOfUser, userNamed } from '../../support/oracle.js';
 
-let stack: TestStack;
+const stack = useTestStack({ seed: 'demo' });
 let fixture: FixtureOrg;
 const uid = (user: UserRec): string => toGlobalId('test', { typename: 'User', guid: user.id });
 
-beforeAll(async () => {
-  ({ stack, fixture } = await startFixtureStack());
+beforeAll(() => {
+  fixture = addFixtureOrg(stack.emulator);
 });
-afterAll(() => stack.close());
-
-const run = countingRunner(() => stack);
 
 /** A demo user who belongs to several Organizations (the seed's consultants). */
 function multiOrgUser(): UserRec {
@@ -56,7 +52,7 @@ function expectedRelations(user: UserRec) {
 describe('User lookups', () => {
   it('finds a user by ID: orgs/search says which Org holds it, then one users/search', async () => {
     const user = fixture.users[13] as UserRec;
-    const { data, calls } = await run<{ user: Record<string, unknown> }>(
+    const { data, calls } = await stack.run<{ user: Record<string, unknown> }>(
       `query ($id: ID!) { user(id: $id) {
         id remoteId username displayName email accountType accountStatus visibility
         isSuperUser isSystemUser isExternal preferredLocale createdAt firstLoginAt
@@ -84,7 +80,7 @@ describe('User lookups', () => {
 
   it('finds a user by username, ignoring case as ThoughtSpot does, and returns null for unknown users', async () => {
     const missing = toGlobalId('test', { typename: 'User', guid: '11111111-2222-3333-4444-555555555555' });
-    const { data } = await run<Record<string, { username: string } | null>>(
+    const { data } = await stack.run<Record<string, { username: string } | null>>(
       `query ($missing: ID!) {
         exact: userByUsername(username: "fixture-co.u-001") { username }
         upper: userByUsername(username: "FIXTURE-CO.U-002") { username }
@@ -114,7 +110,7 @@ describe('User lookups', () => {
 describe('User relations', () => {
   it('gives a single-Org user groups, inherited groups, effective roles, Organizations and privileges', async () => {
     const user = fixture.users[3] as UserRec; // G-03 (under G-01 under G-00) and G-02 (under G-00)
-    const { data } = await run<{ user: GraphUser }>(`query ($id: ID!) { user(id: $id) { ${USER_RELATIONS} } }`, { id: uid(user) });
+    const { data } = await stack.run<{ user: GraphUser }>(`query ($id: ID!) { user(id: $id) { ${USER_RELATIONS} } }`, { id: uid(user) });
     expect(data.user).toEqual(expectedRelations(user));
     expect(data.user.all.nodes.map((g) => g.name)).toEqual(['G-00', 'G-01', 'G-02', 'G-03']);
     expect(data.user.roles.nodes.map((r) => r.name)).toEqual(['R-Read', 'R-Write']);
@@ -123,7 +119,7 @@ describe('User relations', () => {
   it('covers every Organization of a user who belongs to several, and narrows to one with organizationId', async () => {
     const user = multiOrgUser();
     const orgId = [...user.orgIds].sort((a, b) => b - a)[0] as number;
-    const { data, calls } = await run<{ user: GraphUser & { oneOrg: { nodes: { name: string }[] }; oneOrgRoles: { nodes: { name: string }[] }; oneOrgPrivileges: string[] } }>(
+    const { data, calls } = await stack.run<{ user: GraphUser & { oneOrg: { nodes: { name: string }[] }; oneOrgRoles: { nodes: { name: string }[] }; oneOrgPrivileges: string[] } }>(
       `query ($id: ID!, $org: ID!) { user(id: $id) { ${USER_RELATIONS}
         oneOrg: groups(organizationId: $org, membership: ALL) { nodes { name } }
         oneOrgRoles: roles(organizationId: $org) { nodes { name } }
@@ -145,7 +141,7 @@ describe('User relations', () => {
 
   it('batches the relations of a page of users: one call per Org and endpoint, however many users', async () => {
     for (const first of [10, 60]) {
-      const { data, calls } = await run<{ organizationByName: { users: { nodes: GraphUser[] } } }>(
+      const { data, calls } = await stack.run<{ organizationByName: { users: { nodes: GraphUser[] } } }>(
         `{ organizationByName(name: "Fixture-Co") { users(first: ${first}) { nodes { ${USER_RELATIONS} } } } }`,
       );
       const users = data.organizationByName.users.nodes;
@@ -157,7 +153,7 @@ describe('User relations', () => {
 
   it('batches the relations of multi-Org users: one index read per Org they belong to, and each other Org views few users one by one', async () => {
     const state = stack.emulator.state;
-    const { data, calls } = await run<{ organizationByName: { groups: { nodes: { members: { nodes: GraphUser[] } }[] } } }>(
+    const { data, calls } = await stack.run<{ organizationByName: { groups: { nodes: { members: { nodes: GraphUser[] } }[] } } }>(
       `{ organizationByName(name: "Alderbrook-Foods") { groups(first: 3, namePattern: "%Analysts") { nodes {
           members(first: 100) { nodes { ${USER_RELATIONS} } }
       } } } }`,
