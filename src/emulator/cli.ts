@@ -287,6 +287,13 @@ function banner(emulator: Emulator, options: CliOptions): string {
   ].join('\n');
 }
 
+/**
+ * How long the shutdown may take before the process exits anyway. `close()` ends every connection itself, so this
+ * only fires when something else holds the event loop; without it such a handle would leave a process behind that
+ * keeps the port.
+ */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 async function main(): Promise<void> {
   const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
   const outcome = await runCli(process.argv.slice(2), io);
@@ -294,8 +301,24 @@ async function main(): Promise<void> {
     process.exitCode = outcome;
     return;
   }
-  const stop = (signal: string) => {
+  // The first SIGINT or SIGTERM closes the server (kept-alive and in-flight connections included) and lets the
+  // process end on its own with code 0. A second one, from an impatient Ctrl+C or a supervisor, exits at once.
+  // The handlers stay installed (`on`, not `once`) so the second signal is ours to handle too: without a listener,
+  // Node would die of the signal, and under a signal-relaying wrapper such as the tsx CLI the wrapper decides.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.stderr(`thoughtspot-emulator: received ${signal} again, exiting without waiting for the shutdown.\n`);
+      process.exit(1);
+    }
+    stopping = true;
     io.stdout(`Received ${signal}, shutting down.\n`);
+    const deadline = setTimeout(() => {
+      io.stderr(`thoughtspot-emulator: still running ${SHUTDOWN_GRACE_MS} ms after ${signal}; exiting.\n`);
+      process.exit(process.exitCode ?? 1);
+    }, SHUTDOWN_GRACE_MS);
+    // Unreferenced, so it never keeps a process alive that would otherwise have ended.
+    deadline.unref();
     outcome.close().then(
       () => {
         process.exitCode = 0;
@@ -306,8 +329,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function isEntryPoint(): boolean {

@@ -55,11 +55,39 @@ const contractFile = JSON.parse(
   readFileSync(new URL('./contract.json', import.meta.url), 'utf8'),
 ) as ContractFile;
 
+/**
+ * Request fields whose description gives null a meaning although the schema does not mark them nullable, by
+ * endpoint id. A spec defect of the same kind as those in CONTRACT.md §14: the validator would otherwise answer 400
+ * to a request the vendor documents. They are patched in at load time, so contract.json stays the generated digest.
+ */
+const DOCUMENTED_NULLABLE: Readonly<Record<string, readonly string[]>> = {
+  // "Null/absent list = every user's sessions" (CONTRACT.md §2.3, §11.2).
+  'POST /api/rest/2.0/users/force-logout': ['user_identifiers'],
+};
+
+// Private: a copy of the endpoint with the DOCUMENTED_NULLABLE fields marked nullable. Throws when a listed field
+// is missing, so a regenerated contract.json that renames one cannot silently drop the patch.
+function withDocumentedNullables(endpoint: ContractEndpoint): ContractEndpoint {
+  const fields = DOCUMENTED_NULLABLE[endpoint.id];
+  if (fields === undefined) return endpoint;
+  const body = endpoint.request_body;
+  const properties: Record<string, SchemaNode> = { ...body?.schema.properties };
+  for (const field of fields) {
+    const node = properties[field];
+    if (node === undefined) {
+      throw new Error(`contract.json: expected ${endpoint.id} to have the request field "${field}", but it has none.`);
+    }
+    properties[field] = { ...node, nullable: true };
+  }
+  // `body` is non-null here: a field was found in its properties.
+  return body === null ? endpoint : { ...endpoint, request_body: { ...body, schema: { ...body.schema, properties } } };
+}
+
 /** `/api/rest/2.0`. */
 export const BASE_PATH: string = contractFile.base_path;
 
-/** Every in-scope endpoint, in contract order. */
-export const ENDPOINTS: readonly ContractEndpoint[] = contractFile.endpoints;
+/** Every in-scope endpoint, in contract order, with the documented nullable fields patched in. */
+export const ENDPOINTS: readonly ContractEndpoint[] = contractFile.endpoints.map(withDocumentedNullables);
 
 /** Endpoints by id. */
 export const ENDPOINTS_BY_ID: ReadonlyMap<string, ContractEndpoint> = new Map(ENDPOINTS.map((e) => [e.id, e]));

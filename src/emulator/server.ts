@@ -31,6 +31,7 @@ import {
   type HandlerResult,
   type Principal,
   type RateLimitOptions,
+  type ResponseHeaders,
 } from './types.js';
 import { compileBodyValidator } from './validate.js';
 
@@ -235,13 +236,14 @@ export async function createEmulatorServer<S extends DomainState>(
     status: number,
     body: string,
     contentType: string | null,
-    headers?: Readonly<Record<string, string>>,
+    headers?: ResponseHeaders,
   ): void {
     record.status = status;
     record.durationMs = performance.now() - startedAt.get(record)!;
     startedAt.delete(record);
     if (res.destroyed) return;
-    const out: Record<string, string | number> = { ...headers };
+    const out: Record<string, string | number | string[]> = {};
+    for (const [name, value] of Object.entries(headers ?? {})) out[name] = typeof value === 'string' ? value : [...value];
     if (contentType !== null) out['Content-Type'] = contentType;
     out['Content-Length'] = Buffer.byteLength(body);
     res.writeHead(status, out);

@@ -138,10 +138,16 @@ export interface HandlerContext<State = unknown> {
   readonly baseUrl: string;
 }
 
+/**
+ * Extra response headers. A list sends the header once per value, which `Set-Cookie` needs: cookies cannot share
+ * one header line (RFC 6265 §3).
+ */
+export type ResponseHeaders = Readonly<Record<string, string | readonly string[]>>;
+
 /** A handler's answer. 204 answers have no body. `headers` is for the rare extra header (Set-Cookie on login). */
 export type HandlerResult =
-  | { readonly status: 200; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: 204; readonly headers?: Readonly<Record<string, string>> };
+  | { readonly status: 200; readonly body: unknown; readonly headers?: ResponseHeaders }
+  | { readonly status: 204; readonly headers?: ResponseHeaders };
 
 export type Handler<State = unknown> = (ctx: HandlerContext<State>) => HandlerResult | Promise<HandlerResult>;
 

@@ -271,6 +271,29 @@ describe('sessions', () => {
     expect((await t.api.call('GET', '/auth/session/user', { headers: { cookie } })).status).toBe(401);
   });
 
+  it('sets a clientId cookie beside JSESSIONID, a fresh GUID per login (§2.1)', async () => {
+    const login = async (body: Record<string, unknown>) => {
+      const result = await t.api.post('/auth/session/login', { username: 'tsadmin', password: 'admin', ...body });
+      expect(result.status).toBe(204);
+      const cookies = result.headers.getSetCookie();
+      expect(cookies.map((c) => c.slice(0, c.indexOf('=')))).toEqual(['JSESSIONID', 'clientId']);
+      return cookies;
+    };
+    const [session, client] = await login({});
+    expect(client).toMatch(/^clientId=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(session).toMatch(/^JSESSIONID=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
+    const [, again] = await login({});
+    expect(again).not.toBe(client);
+    // remember_me gives both cookies the 7-day lifetime of the session (§2.5).
+    const remembered = await login({ remember_me: true });
+    expect(remembered.every((c) => c.endsWith('; Max-Age=604800'))).toBe(true);
+    // Only JSESSIONID authenticates: the clientId cookie alone is no session.
+    const clientOnly = (client as string).split(';')[0] as string;
+    expect((await t.api.call('GET', '/auth/session/user', { headers: { cookie: clientOnly } })).status).toBe(401);
+    const both = `${clientOnly}; ${(session as string).split(';')[0] as string}`;
+    expect((await t.api.call('GET', '/auth/session/user', { headers: { cookie: both } })).status).toBe(200);
+  });
+
   it('refuses a session login with a wrong password', async () => {
     const result = await t.api.post('/auth/session/login', { username: 'tsadmin', password: 'nope' });
     expect(result.status).toBe(401);

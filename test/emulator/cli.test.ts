@@ -1,8 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
+import { Agent, createServer, request } from 'node:http';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LARGE_SEED_USERS, parseCliArgs, USAGE } from '../../src/emulator/cli.js';
 import { send } from './support/http.js';
 
@@ -115,4 +117,125 @@ describe('emulator CLI process', () => {
     expect(stdout).toContain('Received SIGTERM, shutting down.');
     expect(code).toBe(0);
   });
+});
+
+/** A CLI process started in its own process group, once it has printed its banner. */
+interface ServingCli {
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly url: string;
+  readonly port: number;
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  output(): { stdout: string; stderr: string };
+}
+
+/**
+ * Starts `node --import tsx cli.ts` as the leader of a new process group (`detached`), so a test can tell whether
+ * anything of it survives: `kill(-pid, 0)` reaches every process left in the group, helpers such as esbuild's
+ * service included.
+ */
+async function startServing(args: string[]): Promise<ServingCli> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (/Press Ctrl\+C to stop\./.test(stdout)) resolve();
+    };
+    child.stdout.on('data', check);
+    void exited.then(([code]) => reject(new Error(`CLI exited with ${code} before serving:\n${stdout}\n${stderr}`)));
+  });
+  const url = /listening on (http:\/\/127\.0\.0\.1:(\d+)) /.exec(stdout);
+  if (url === null) throw new Error(`Expected the banner to name the URL, but got:\n${stdout}`);
+  return { child, url: url[1]!, port: Number(url[2]), exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Whether any process of the group led by `pid` is still alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** Resolves once something can listen on the port again, i.e. no process holds it. */
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', () => resolve());
+    });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return false;
+    throw err;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
+/** One HTTP request through `agent`; resolves with the status once the body has been read. */
+function get(agent: Agent, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('emulator CLI shutdown', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'closes kept-alive and in-flight connections on %s, exits 0 and leaves nothing holding the port',
+    async (signal) => {
+      const cli = await startServing(['--seed', 'minimal', '--port', '0', '--no-rate-limit']);
+      const pid = cli.child.pid!;
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        // An idle kept-alive connection: server.close() alone would wait for it to time out.
+        expect(await get(keepAlive, `${cli.url}/__emulator/health`)).toBe(200);
+        const idle = Object.values(keepAlive.freeSockets).flat();
+        expect(idle).toHaveLength(1);
+        const idleClosed = once(idle[0]!, 'close');
+        // An in-flight request that never gets an answer: server.close() alone would wait for it forever.
+        const installed = await send(cli.url, 'POST', '/__emulator/faults', { body: { route: 'POST /users/search', hang: true } });
+        expect(installed.status).toBe(201);
+        const hanging = send(cli.url, 'POST', '/api/rest/2.0/users/search', { body: {} });
+        const hangingOutcome = hanging.then(
+          (result) => `answered ${result.status}`,
+          () => 'connection closed',
+        );
+        await vi.waitFor(async () => {
+          const calls = (await send(cli.url, 'GET', '/__emulator/calls')).body as { endpoint: string | null }[];
+          expect(calls.map((c) => c.endpoint)).toContain('POST /api/rest/2.0/users/search');
+        });
+
+        cli.child.kill(signal);
+        const [code, killedBy] = await cli.exited;
+        expect({ code, killedBy, stderr: cli.output().stderr }).toEqual({ code: 0, killedBy: null, stderr: '' });
+        expect(cli.output().stdout).toContain(`Received ${signal}, shutting down.`);
+        expect(await hangingOutcome).toBe('connection closed');
+        await idleClosed;
+        expect(await portIsFree(cli.port)).toBe(true);
+        // Helpers the process started (tsx's esbuild service) end when their parent does, not necessarily before
+        // the parent's exit event: wait for the group to empty rather than expect it at once.
+        await vi.waitFor(() => expect(groupAlive(pid)).toBe(false), { timeout: 10_000, interval: 50 });
+      } finally {
+        keepAlive.destroy();
+        if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+      }
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NAME_PATTERN_MAX_LENGTH } from '../../src/name-pattern.js';
 import { orgNamed } from './support/demo.js';
 import { names, readVendorError, rows } from './support/http.js';
 import { useEmulator } from './support/start.js';
@@ -101,5 +102,41 @@ describe('groups/search paging', () => {
     expect(names(rows(await t.api.post('/groups/search', { record_offset: 4, record_size: 4 }, token)))).toEqual(groups.slice(4, 8));
     expect(rows(await t.api.post('/groups/search', { record_offset: groups.length }, token))).toEqual([]);
     expect((await t.api.post('/groups/search', { record_size: 0 }, token)).status).toBe(400);
+  });
+});
+
+describe('name_pattern limits', () => {
+  it.each(['/users/search', '/groups/search'])('%s refuses a pattern longer than 255 characters with 400 naming the limit', async (path) => {
+    const result = await t.api.post(path, { name_pattern: '%'.repeat(NAME_PATTERN_MAX_LENGTH) + 'x' }, token);
+    expect(result.status).toBe(400);
+    const error = readVendorError(result);
+    expect(error.code).toBe(10002);
+    expect(error.messages).toEqual(['name_pattern must be at most 255 characters long, but got: 256 characters.']);
+    const huge = await t.api.post(path, { name_pattern: 'a'.repeat(100_000) }, token);
+    expect(huge.status).toBe(400);
+    expect(readVendorError(huge).messages).toEqual([
+      'name_pattern must be at most 255 characters long, but got: 100000 characters.',
+    ]);
+  });
+
+  it('accepts a pattern of exactly 255 characters', async () => {
+    const first = all[0] as string;
+    const pattern = '%'.repeat(NAME_PATTERN_MAX_LENGTH - first.length) + first.toUpperCase();
+    expect(pattern).toHaveLength(NAME_PATTERN_MAX_LENGTH);
+    expect(names(rows(await t.api.post('/users/search', { name_pattern: pattern, record_size: -1 }, token)))).toEqual(
+      all.filter((n) => n.toLowerCase().endsWith(first.toLowerCase())),
+    );
+  });
+
+  it('answers a pattern that makes a backtracking matcher explode, with the right rows', async () => {
+    // 16 wildcards then a literal froze the event loop when patterns were regular expressions (".*" x 16 + "x").
+    const suffix = (all[0] as string).slice(-1);
+    const catastrophic = '%'.repeat(16) + suffix.toUpperCase();
+    const matched = names(rows(await t.api.post('/users/search', { name_pattern: catastrophic, record_size: -1 }, token)));
+    expect(matched).toEqual(all.filter((n) => n.toLowerCase().endsWith(suffix.toLowerCase())));
+    expect(matched.length).toBeGreaterThan(0);
+    const interleaved = '%a'.repeat(100) + '%';
+    const withManyAs = names(rows(await t.api.post('/users/search', { name_pattern: interleaved, record_size: -1 }, token)));
+    expect(withManyAs).toEqual([]);
   });
 });

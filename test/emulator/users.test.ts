@@ -298,4 +298,56 @@ describe('users/force-logout', () => {
     expect((await t.api.get('/auth/session/user', t.admin)).status).toBe(200);
     expect((await t.api.post('/users/force-logout', { user_identifiers: ['ghost'] }, t.admin)).status).toBe(400);
   });
+
+  /** A bearer token and a cookie session for each of two users, and a check that tells which still work. */
+  async function loggedInPair() {
+    const org = t.emulator.state.primary;
+    const users = [plainUser(t.emulator, org), plainUser(t.emulator, org, 1)];
+    const credentials: { token: string; cookie: string }[] = [];
+    for (const user of users) {
+      const token = await t.api.login(user.name, DEMO_PASSWORD);
+      const login = await t.api.post('/auth/session/login', { username: user.name, password: DEMO_PASSWORD });
+      expect(login.status).toBe(204);
+      const session = login.headers.getSetCookie().find((c) => c.startsWith('JSESSIONID='))?.split(';')[0];
+      expect(session).toBeDefined();
+      credentials.push({ token, cookie: session as string });
+    }
+    const working = async () => {
+      const out: boolean[] = [];
+      for (const { token, cookie } of credentials) {
+        out.push((await t.api.get('/auth/session/user', token)).status === 200);
+        out.push((await t.api.call('GET', '/auth/session/user', { headers: { cookie } })).status === 200);
+      }
+      return out;
+    };
+    expect(await working()).toEqual([true, true, true, true]);
+    return working;
+  }
+
+  it.each([
+    ['null', { user_identifiers: null }],
+    ['omitted', {}],
+  ])('logs out every user, the caller included, when user_identifiers is %s (§11.2)', async (_, body) => {
+    const working = await loggedInPair();
+    const admin = await t.api.login('tsadmin', 'admin');
+    expect((await t.api.post('/users/force-logout', body, admin)).status).toBe(204);
+    expect(await working()).toEqual([false, false, false, false]);
+    expect((await t.api.get('/auth/session/user', admin)).status).toBe(401);
+    // Logging in again works: force-logout ends sessions, it does not lock accounts.
+    expect((await t.api.get('/auth/session/user', await t.api.login('tsadmin', 'admin'))).status).toBe(200);
+  });
+
+  it('ends only cookie sessions for everyone when logoutRevokesTokens is off (Q7)', async () => {
+    const working = await loggedInPair();
+    t.emulator.setFidelity({ logoutRevokesTokens: false });
+    expect((await t.api.post('/users/force-logout', { user_identifiers: null }, t.admin)).status).toBe(204);
+    expect(await working()).toEqual([true, false, true, false]);
+  });
+
+  it('logs out nobody for an empty list: only null and absence mean everyone', async () => {
+    const working = await loggedInPair();
+    expect((await t.api.post('/users/force-logout', { user_identifiers: [] }, t.admin)).status).toBe(204);
+    expect(await working()).toEqual([true, true, true, true]);
+    expect((await t.api.get('/auth/session/user', t.admin)).status).toBe(200);
+  });
 });

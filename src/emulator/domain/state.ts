@@ -947,6 +947,19 @@ export class EmulatorState implements DomainState {
     }
   }
 
+  /**
+   * Revokes every token of every user at once: `users/force-logout` without a list (CONTRACT.md §2.3). One pass over
+   * the tokens rather than one per user, which on the large seed would be a pass per user.
+   */
+  revokeAllTokens(): void {
+    for (const rec of this.tokens.values()) rec.revoked = true;
+  }
+
+  /** Ends every cookie session of every user (the session half of a force-logout without a list). */
+  endAllSessions(): void {
+    this.sessions.clear();
+  }
+
   /** Ends every cookie session of a user. */
   endUserSessions(userId: string): void {
     for (const session of [...this.sessions.values()]) if (session.userId === userId) this.sessions.delete(session.id);

@@ -7,6 +7,7 @@ import type { EmulatorState } from '../domain/state.js';
 import type { OrgRec, UserRec } from '../domain/model.js';
 import { PRIMARY_ORG_ID, USER_ADMIN_PRIVILEGES } from '../domain/model.js';
 import { findGroupIn, findOrg, findUser, invalidIdentifiers } from '../domain/resolve.js';
+import { randomGuid } from '../domain/ids.js';
 import { serializeToken, serializeUser } from '../domain/serialize.js';
 import type { Ctx } from './common.js';
 import {
@@ -413,9 +414,11 @@ const sessionToken: Handler<EmulatorState> = (ctx) => {
 };
 
 /**
- * `auth/session/login`: `username` + `password` log that user in, answered by 204 and a `JSESSIONID` cookie.
- * `org_identifier` picks the Org, else the user's previous one (§2.5). The shell treats the endpoint as a login
- * (CONTRACT.md §14.7), so there is never a caller whose bearer token could open the session instead.
+ * `auth/session/login`: `username` + `password` log that user in, answered by 204 and two cookies, as
+ * `authentication.adoc` describes (CONTRACT.md §2.1): `JSESSIONID`, the session that authenticates later calls, and
+ * `clientId`, a fresh random GUID naming the client. `org_identifier` picks the Org, else the user's previous one
+ * (§2.5). The shell treats the endpoint as a login (CONTRACT.md §14.7), so there is never a caller whose bearer
+ * token could open the session instead.
  */
 const sessionLogin: Handler<EmulatorState> = (ctx): HandlerResult => {
   const state = ctx.state;
@@ -428,10 +431,12 @@ const sessionLogin: Handler<EmulatorState> = (ctx): HandlerResult => {
   const orgId = chooseOrg(ctx, user, orgFromIdentifier(ctx));
   const rememberMe = bool(ctx.body, 'remember_me', false);
   const session = state.createSession(user, orgId, rememberMe);
-  const maxAge = rememberMe ? '; Max-Age=604800' : '';
+  // The contract names the clientId cookie but not its attributes; it gets the session cookie's, so both live and
+  // die together in a client's cookie jar. The emulator never reads it back: only JSESSIONID authenticates.
+  const attributes = `Path=/; HttpOnly; SameSite=Lax${rememberMe ? '; Max-Age=604800' : ''}`;
   return {
     status: 204,
-    headers: { 'Set-Cookie': `JSESSIONID=${session.id}; Path=/; HttpOnly; SameSite=Lax${maxAge}` },
+    headers: { 'Set-Cookie': [`JSESSIONID=${session.id}; ${attributes}`, `clientId=${randomGuid()}; ${attributes}`] },
   };
 };
 

@@ -1,6 +1,7 @@
 // Internal to src/emulator/handlers: what every handler needs: typed reads of an already-validated body, the
 // caller and privilege gates, paging and sorting, name patterns, and the ADD / REMOVE / REPLACE list operation.
 
+import { compileNamePattern, NAME_PATTERN_MAX_LENGTH } from '../../name-pattern.js';
 import type { EmulatorState, SortField } from '../domain/state.js';
 import type { OrgRec, UserRec } from '../domain/model.js';
 import { PRIMARY_ORG_ID } from '../domain/model.js';
@@ -230,16 +231,23 @@ export function pageThrough<T>(
 }
 
 /**
- * `name_pattern`: a case-insensitive SQL-LIKE match where `%` is the only wildcard and no wildcard is implied
- * (CONTRACT.md §5: a pattern without `%` matches the whole name exactly, ignoring case).
+ * The request's `name_pattern` as a predicate over names, or undefined when absent or null. The matching itself is
+ * `compileNamePattern`'s (case-insensitive SQL-LIKE, `%` the only wildcard, nothing implied: CONTRACT.md §5), the
+ * same function the subgraph uses, so the two never disagree on what a pattern means.
+ *
+ * A pattern longer than `NAME_PATTERN_MAX_LENGTH` is refused with 400 / 10002. ThoughtSpot documents no limit
+ * (CONTRACT.md §5, §11.2, §11.3), so the bound is our choice: it keeps the cost of one search proportional to the
+ * directory, not to whatever a client sends.
  */
-export function likePattern(pattern: string): (text: string) => boolean {
-  const source = pattern
-    .split('%')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`, 'is');
-  return (text) => regex.test(text);
+export function namePatternOf(ctx: Ctx): ((name: string) => boolean) | undefined {
+  const pattern = str(ctx.body, 'name_pattern');
+  if (pattern === undefined) return undefined;
+  if (pattern.length > NAME_PATTERN_MAX_LENGTH) {
+    throw badRequest(
+      `name_pattern must be at most ${NAME_PATTERN_MAX_LENGTH} characters long, but got: ${pattern.length} characters.`,
+    );
+  }
+  return compileNamePattern(pattern);
 }
 
 /** Whether two sets share at least one element (a filter matches when any wanted id is present). */

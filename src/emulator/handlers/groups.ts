@@ -23,7 +23,7 @@ import {
   diff,
   groupView,
   intersects,
-  likePattern,
+  namePatternOf,
   now,
   objects,
   operationOf,
@@ -122,11 +122,8 @@ const searchGroups: Handler<EmulatorState> = (ctx) => {
     const wanted = displayName.toLowerCase();
     accept.push((g) => g.displayName.toLowerCase() === wanted);
   }
-  const pattern = str(body, 'name_pattern');
-  if (pattern !== undefined) {
-    const match = likePattern(pattern);
-    accept.push((g) => match(g.name));
-  }
+  const match = namePatternOf(ctx);
+  if (match !== undefined) accept.push((g) => match(g.name));
   const orgIdentifiers = strings(body, 'org_identifiers');
   if (orgIdentifiers !== undefined) {
     const ids = new Set<number>();

@@ -28,7 +28,7 @@ import {
   diff,
   intersects,
   isPrimaryClusterAdmin,
-  likePattern,
+  namePatternOf,
   now,
   obj,
   objects,
@@ -184,11 +184,8 @@ const searchUsers: Handler<EmulatorState> = (ctx) => {
     const wanted = displayName.toLowerCase();
     accept.push((u) => u.displayName.toLowerCase() === wanted);
   }
-  const pattern = str(body, 'name_pattern');
-  if (pattern !== undefined) {
-    const match = likePattern(pattern);
-    accept.push((u) => match(u.name));
-  }
+  const match = namePatternOf(ctx);
+  if (match !== undefined) accept.push((u) => match(u.name));
   const email = str(body, 'email');
   if (email !== undefined) {
     const wanted = email.toLowerCase();
@@ -534,15 +531,22 @@ const importUsers: Handler<EmulatorState> = (ctx) => {
 // ---------------------------------------------------------------- sessions and passwords
 
 /**
- * `users/force-logout`: the listed users, or every user of the cluster when the list is absent or null (§2.3).
- * Sessions always end; bearer tokens too with `fidelity.logoutRevokesTokens` (§16 Q7).
+ * `users/force-logout`: the listed users, or every user of the cluster when `user_identifiers` is absent or null
+ * (CONTRACT.md §2.3, §11.2; contract.ts marks the field nullable to let null through). The caller is one of
+ * "every user", so its own token stops working too. An empty list names nobody and logs nobody out: only null and
+ * absence are documented to mean everyone. Sessions always end; bearer tokens too with
+ * `fidelity.logoutRevokesTokens` (§16 Q7).
  */
 const forceLogout: Handler<EmulatorState> = (ctx) => {
   const state = ctx.state;
   requirePrivilege(ctx, USER_ADMIN_PRIVILEGES, 'force users to log out');
   const identifiers = strings(ctx.body, 'user_identifiers');
-  const targets = identifiers === undefined ? [...state.users.values()] : findUsers(state, identifiers, ctx.fidelity);
-  for (const user of targets) {
+  if (identifiers === undefined) {
+    state.endAllSessions();
+    if (ctx.fidelity.logoutRevokesTokens) state.revokeAllTokens();
+    return { status: 204 };
+  }
+  for (const user of findUsers(state, identifiers, ctx.fidelity)) {
     state.endUserSessions(user.id);
     if (ctx.fidelity.logoutRevokesTokens) state.revokeUserTokens(user.id);
   }
