@@ -71,6 +71,13 @@ interface CachedToken {
   readonly expiresAt: number;
 }
 
+/** The one mint in flight for an Org, shared by every call waiting for its token. */
+interface InflightMint {
+  readonly promise: Promise<CachedToken>;
+  /** Whether an attempt of the mint has been handed to the transport. */
+  readonly sent: () => boolean;
+}
+
 interface AuthFailure {
   readonly error: Error;
   /** performance.now() until which mints are not attempted. */
@@ -80,8 +87,11 @@ interface AuthFailure {
 
 /** What the token cache needs from the client. */
 export interface TokenManagerDeps {
-  /** Mint a service token for the Org (goes through the pipeline as a read: retried, rate-limited). */
-  readonly mint: (orgId: number) => Promise<TokenRecord>;
+  /**
+   * Mint a service token for the Org (goes through the pipeline as a read: retried, rate-limited). `onSend` is called
+   * each time an attempt of the mint is handed to the transport.
+   */
+  readonly mint: (orgId: number, onSend: () => void) => Promise<TokenRecord>;
   /** The injected clock (token expiry follows it, so tests can move time). */
   readonly now: () => number;
   readonly registry: SecretRegistry;
@@ -95,7 +105,7 @@ export interface TokenManagerDeps {
  */
 export class TokenManager {
   private readonly cache = new Map<number, CachedToken>();
-  private readonly inflight = new Map<number, Promise<CachedToken>>();
+  private readonly inflight = new Map<number, InflightMint>();
   private readonly failures = new Map<number, AuthFailure>();
   /** Bumped by `clear()`, so a mint that started before a clear does not repopulate the cache. */
   private generation = 0;
@@ -121,6 +131,14 @@ export class TokenManager {
     }
   }
 
+  /**
+   * Whether the mint now in flight for the Org has been sent to ThoughtSpot at least once. A call whose deadline
+   * passes while it waits for that mint was held up by ThoughtSpot, not only by this client's queues.
+   */
+  mintReachedThoughtSpot(orgId: number): boolean {
+    return this.inflight.get(orgId)?.sent() === true;
+  }
+
   /** Orgs whose token is cached and not yet due for refresh. */
   cachedOrgIds(): number[] {
     const now = this.deps.now();
@@ -142,22 +160,25 @@ export class TokenManager {
 
   private mintOnce(orgId: number): Promise<CachedToken> {
     const pending = this.inflight.get(orgId);
-    if (pending !== undefined) return pending;
+    if (pending !== undefined) return pending.promise;
     const failure = this.failures.get(orgId);
     if (failure !== undefined && performance.now() < failure.until) return Promise.reject(failure.error);
     const generation = this.generation;
-    const promise = this.mint(orgId, generation).finally(() => {
-      if (this.inflight.get(orgId) === promise) this.inflight.delete(orgId);
+    let sent = false;
+    const promise = this.mint(orgId, generation, () => {
+      sent = true;
+    }).finally(() => {
+      if (this.inflight.get(orgId)?.promise === promise) this.inflight.delete(orgId);
     });
-    this.inflight.set(orgId, promise);
+    this.inflight.set(orgId, { promise, sent: () => sent });
     return promise;
   }
 
-  private async mint(orgId: number, generation: number): Promise<CachedToken> {
+  private async mint(orgId: number, generation: number, onSend: () => void): Promise<CachedToken> {
     const startedAt = this.deps.now();
     let record: TokenRecord;
     try {
-      record = await this.deps.mint(orgId);
+      record = await this.deps.mint(orgId, onSend);
     } catch (error) {
       // Rejected credentials are remembered for a while: without the hold, every incoming request would try to log in
       // again, and ThoughtSpot locks accounts after repeated failed logins (account_status LOCKED).

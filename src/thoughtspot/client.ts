@@ -13,6 +13,7 @@ import { Semaphore } from './semaphore.js';
 import { Pipeline } from './pipeline.js';
 import { TokenManager } from './auth.js';
 import { createPool } from './transport.js';
+import { SYSTEM_CLOCK, type MonotonicClock } from './timers.js';
 import { UnstableListingError, walkPages } from './paging.js';
 import { checkPageSize, checkScope } from './request-checks.js';
 import * as users from './users.js';
@@ -31,9 +32,34 @@ const CLOSE_GRACE_MS = 2_000;
  * create one per cluster and share it; call `close()` on shutdown.
  */
 export function createThoughtSpotClient(options: ThoughtSpotClientOptions): ThoughtSpotClient {
+  return buildThoughtSpotClient(options, {});
+}
+
+/**
+ * Parts of the client that are not options, because nothing but a test has reason to replace them.
+ *
+ * @internal Exported for the adapter's own tests; not re-exported by index.ts.
+ */
+export interface ClientInternals {
+  /**
+   * The monotonic clock of pacing, backoff and deadlines (default: `performance.now` and Node's timers). Tests pass a
+   * virtual clock to prove pacing and ordering without waiting on, or measuring, the wall clock.
+   */
+  readonly clock?: MonotonicClock;
+}
+
+/**
+ * `createThoughtSpotClient` with its internal parts replaceable.
+ *
+ * @internal Exported for the adapter's own tests; not re-exported by index.ts.
+ */
+export function buildThoughtSpotClient(options: ThoughtSpotClientOptions, internals: ClientInternals): ThoughtSpotClient {
   const resolved = resolveOptions(options);
+  const clock = internals.clock ?? SYSTEM_CLOCK;
   const registry = new SecretRegistry();
-  registry.add('secretKey' in resolved.credentials ? resolved.credentials.secretKey : resolved.credentials.password);
+  // Pinned, not added: the credentials are live for the client's whole life, so the flood of minted tokens must never
+  // push them out of the registry (redact.ts).
+  registry.pin('secretKey' in resolved.credentials ? resolved.credentials.secretKey : resolved.credentials.password);
 
   const ownsDispatcher = resolved.dispatcher === undefined;
   const dispatcher: Dispatcher =
@@ -46,11 +72,12 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Thou
     });
   let closed = false;
 
-  // The breaker follows the injected clock (so tests can move past a cooldown); pacing and deadlines use the
-  // monotonic clock, because a frozen test clock must not freeze the rate limiter.
+  // The breaker follows the injected epoch clock (so tests can move past a cooldown); pacing and deadlines use the
+  // monotonic clock, because a frozen test clock for token expiry must not freeze the rate limiter.
   let pipeline: Pipeline | null = null;
   const semaphore = new Semaphore(resolved.maxConcurrency);
-  const limiter = resolved.rateLimit === null ? null : new RateLimiter(resolved.rateLimit.requestsPerSecond, resolved.rateLimit.burst);
+  const limiter =
+    resolved.rateLimit === null ? null : new RateLimiter(resolved.rateLimit.requestsPerSecond, resolved.rateLimit.burst, clock);
   const breaker = new CircuitBreaker(resolved.failureThreshold, resolved.cooldownMs, resolved.now, (from, to, failures) => {
     const level = to === 'open' ? 'warn' : 'info';
     pipeline?.log(level, `ThoughtSpot circuit breaker ${from} -> ${to}`, { from, to, consecutiveFailures: failures, cooldownMs: resolved.cooldownMs });
@@ -72,13 +99,15 @@ export function createThoughtSpotClient(options: ThoughtSpotClientOptions): Thou
     registry,
     logger: resolved.logger,
     onUpstreamCall: resolved.onUpstreamCall,
+    callContext: resolved.callContext,
+    clock,
     wallNow: Date.now,
     random: Math.random,
     isClosed: () => closed,
   });
   const run = pipeline;
   const tokenManager = new TokenManager({
-    mint: (orgId) => tokens.mintServiceToken(run, resolved.credentials, orgId, resolved.tokenValiditySeconds),
+    mint: (orgId, onSend) => tokens.mintServiceToken(run, resolved.credentials, orgId, resolved.tokenValiditySeconds, onSend),
     now: resolved.now,
     registry,
     onEvent: (message, fields, level) => run.log(level, message, fields),

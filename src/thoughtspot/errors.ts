@@ -18,6 +18,7 @@ export type ThoughtSpotErrorCode =
   | 'TS_ERR_NETWORK'
   | 'TS_ERR_PROTOCOL'
   | 'TS_ERR_UNAVAILABLE'
+  | 'TS_ERR_OVERLOADED'
   | 'TS_ERR_ABORTED';
 
 /** The codes as a runtime list, in the order of the README table. */
@@ -33,6 +34,7 @@ export const THOUGHTSPOT_ERROR_CODES: readonly ThoughtSpotErrorCode[] = [
   'TS_ERR_NETWORK',
   'TS_ERR_PROTOCOL',
   'TS_ERR_UNAVAILABLE',
+  'TS_ERR_OVERLOADED',
   'TS_ERR_ABORTED',
 ];
 
@@ -177,8 +179,9 @@ export class ThoughtSpotConflictError extends ThoughtSpotError {
 }
 
 /**
- * Too many requests: ThoughtSpot answered 429 until the adapter gave up, or the client-side limiter could not
- * grant a slot before the call's deadline (then `status` is undefined).
+ * Too many requests: ThoughtSpot answered 429 until the adapter gave up, or its `Retry-After` reached past the call's
+ * deadline. Always ThoughtSpot's verdict: when this client's own limiter cannot grant a slot in time, the call fails
+ * with `ThoughtSpotOverloadedError` instead.
  */
 export class ThoughtSpotRateLimitError extends ThoughtSpotError {
   override readonly name = 'ThoughtSpotRateLimitError';
@@ -265,11 +268,53 @@ export class ThoughtSpotUnavailableError extends ThoughtSpotError {
   }
 }
 
-/** The caller's AbortSignal fired; the call (and its retries) stopped. Not an upstream failure. */
+/** The queues inside this client a call can wait in before it is sent (pipeline.ts, in the order a call meets them). */
+export type OverloadedQueue = 'token' | 'concurrency' | 'rate-limit';
+
+/**
+ * The call was never sent: it waited in this client's own queues (for the service token being minted, a concurrency
+ * slot or a rate-limiter slot) until its deadline passed, or the rate limiter saw at once that its turn would come
+ * after the deadline. This client is overloaded, not ThoughtSpot: nothing reached the cluster, and the circuit breaker
+ * does not count it. A distinct code because the remedy differs: fewer or cheaper requests (or a higher configured
+ * rate), not waiting for ThoughtSpot to recover.
+ */
+export class ThoughtSpotOverloadedError extends ThoughtSpotError {
+  override readonly name = 'ThoughtSpotOverloadedError';
+  readonly code = 'TS_ERR_OVERLOADED' as const;
+  /** Sending the same call again at once only joins the same queue; the caller decides when load has fallen. */
+  readonly retryable = false;
+  /** The queue the call was in when it gave up. */
+  readonly queue: OverloadedQueue;
+  /** How long the call waited in this client's queues before it gave up, in milliseconds. */
+  readonly waitedMs: number;
+
+  constructor(message: string, details: ThoughtSpotErrorDetails & { readonly queue: OverloadedQueue; readonly waitedMs: number }) {
+    super(message, details);
+    this.queue = details.queue;
+    this.waitedMs = details.waitedMs;
+  }
+}
+
+/**
+ * The caller's AbortSignal fired (the per-call `signal` option or the ambient call context's), or the client was
+ * closed; the call (and its retries) stopped. Not an upstream failure.
+ */
 export class ThoughtSpotAbortedError extends ThoughtSpotError {
   override readonly name = 'ThoughtSpotAbortedError';
   readonly code = 'TS_ERR_ABORTED' as const;
   readonly retryable = false;
+  /**
+   * The aborting signal's `reason`, exactly as the caller's signal carried it (undefined when the client was
+   * closed). Kept by reference, not copied or redacted, because it is the caller's own value and the caller tells
+   * its reasons apart by identity or class (the GraphQL layer's "deadline passed" vs "upstream budget spent"). The
+   * redacted copy in `cause` is what logs should print.
+   */
+  readonly reason: unknown;
+
+  constructor(message: string, details: ThoughtSpotErrorDetails & { readonly reason?: unknown }) {
+    super(message, details);
+    this.reason = details.reason;
+  }
 }
 
 /** Every concrete class of the family. */
@@ -285,6 +330,7 @@ export type AnyThoughtSpotError =
   | ThoughtSpotNetworkError
   | ThoughtSpotProtocolError
   | ThoughtSpotUnavailableError
+  | ThoughtSpotOverloadedError
   | ThoughtSpotAbortedError;
 
 /** Narrow an unknown thrown value to the adapter's family (code-based, so it survives duplicated module copies). */

@@ -15,12 +15,13 @@ export {
   ThoughtSpotNetworkError,
   ThoughtSpotProtocolError,
   ThoughtSpotUnavailableError,
+  ThoughtSpotOverloadedError,
   ThoughtSpotAbortedError,
   UnreachableCaseError,
   isThoughtSpotError,
   THOUGHTSPOT_ERROR_CODES,
 } from './errors.js';
-export type { ThoughtSpotErrorCode, AnyThoughtSpotError, PrincipalKind, ThoughtSpotErrorDetails } from './errors.js';
+export type { ThoughtSpotErrorCode, AnyThoughtSpotError, PrincipalKind, ThoughtSpotErrorDetails, OverloadedQueue } from './errors.js';
 export {
   ThoughtSpotConfigError,
   DEFAULT_BODY_TIMEOUT_MS,

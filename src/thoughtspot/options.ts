@@ -2,7 +2,7 @@
 // is reported at once, in "expected X, but got: Y" form, before anything is built.
 
 import type { Dispatcher } from 'undici';
-import type { Logger, ServiceCredentials, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
+import type { CallContext, Logger, ServiceCredentials, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
 
 /** TCP/TLS connect timeout of the built-in pool (an injected dispatcher keeps its own). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
@@ -66,6 +66,7 @@ export interface ResolvedOptions {
   readonly onUpstreamCall: ((event: UpstreamCallEvent) => void) | undefined;
   readonly now: () => number;
   readonly userAgent: string;
+  readonly callContext: (() => CallContext | undefined) | undefined;
 }
 
 /** The logger used when none is given; the pipeline skips building log fields for it. */
@@ -207,6 +208,9 @@ export function resolveOptions(options: ThoughtSpotClientOptions): ResolvedOptio
   if (raw.now !== undefined && typeof raw.now !== 'function') {
     problems.push(`now must be a function returning epoch milliseconds, but got: ${show(raw.now)}`);
   }
+  if (raw.callContext !== undefined && typeof raw.callContext !== 'function') {
+    problems.push(`callContext must be a function returning { flow?, signal? } or undefined, but got: ${show(raw.callContext)}`);
+  }
   if (raw.userAgent !== undefined && (typeof raw.userAgent !== 'string' || raw.userAgent.trim() === '')) {
     problems.push(`userAgent must be a non-empty string, but got: ${show(raw.userAgent)}`);
   }
@@ -233,5 +237,6 @@ export function resolveOptions(options: ThoughtSpotClientOptions): ResolvedOptio
     onUpstreamCall: raw.onUpstreamCall,
     now: raw.now ?? Date.now,
     userAgent: raw.userAgent ?? DEFAULT_USER_AGENT,
+    callContext: raw.callContext,
   };
 }

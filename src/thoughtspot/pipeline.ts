@@ -1,13 +1,20 @@
 // Internal to src/thoughtspot: the life of one adapter call. For each attempt, in this order: token (cached or
 // minted once), a breaker check, a concurrency slot, a rate-limiter slot, the breaker's admission, one HTTP exchange,
 // then the verdict: decode, re-mint once on 401, retry with backoff, or fail. Everything is bounded by the call's
-// deadline. retry.ts explains why this is a loop here and not undici's retry interceptor.
+// deadline and by the caller's signals (the per-call option and the ambient call context). retry.ts explains why this
+// is a loop here and not undici's retry interceptor.
+//
+// The three waits before the exchange are this client's own queues. A call that never left them failed because this
+// client is overloaded, not because ThoughtSpot is: it fails with TS_ERR_OVERLOADED and the circuit breaker never
+// hears of it. Otherwise one expensive GraphQL request could exhaust the queues, and the breaker would open for every
+// client while ThoughtSpot was answering 200.
 
 import type { Dispatcher } from 'undici';
-import type { CallOptions, Logger, UpstreamCallEvent } from './types.js';
+import type { CallContext, CallOptions, Logger, UpstreamCallEvent } from './types.js';
 import {
   ThoughtSpotAbortedError,
   ThoughtSpotAuthError,
+  ThoughtSpotOverloadedError,
   ThoughtSpotProtocolError,
   ThoughtSpotRateLimitError,
   ThoughtSpotServerError,
@@ -15,6 +22,7 @@ import {
   ThoughtSpotUnavailableError,
   isThoughtSpotError,
   type AnyThoughtSpotError,
+  type OverloadedQueue,
 } from './errors.js';
 import { errorFromResponse, parseErrorBody } from './error-body.js';
 import { redactText, redactValue, sanitizeCause, type SecretRegistry } from './redact.js';
@@ -24,7 +32,7 @@ import type { BreakerOutcome, CircuitBreaker } from './breaker.js';
 import type { Semaphore } from './semaphore.js';
 import type { TokenManager } from './auth.js';
 import { errorFromTransport, sendOnce, type RawResponse } from './transport.js';
-import { createCallSignal, DeadlineExceeded, sleep } from './timers.js';
+import { createCallSignal, DeadlineExceeded, sleep, type CallSignal, type MonotonicClock } from './timers.js';
 import { WireShapeError } from './decode.js';
 import { NOOP_LOGGER } from './options.js';
 import type { RequestBody } from './wire.js';
@@ -47,6 +55,14 @@ export interface CallSpec<T> {
   /** Convert the parsed JSON (undefined for an empty body, e.g. 204) into the result; throw WireShapeError on shape. */
   readonly decode: (json: unknown) => T;
   readonly options?: CallOptions | undefined;
+  /**
+   * The call serves many requests at once (the service token's single-flight mint): it ignores the ambient call
+   * context, so no one request's signal can cancel it, and it queues as its own flow rather than behind the backlog of
+   * the request that happened to start it.
+   */
+  readonly detached?: boolean;
+  /** Called each time an attempt is handed to the transport. */
+  readonly onSend?: () => void;
 }
 
 /** Everything the pipeline is wired to. */
@@ -66,16 +82,39 @@ export interface PipelineDeps {
   readonly registry: SecretRegistry;
   readonly logger: Logger;
   readonly onUpstreamCall: ((event: UpstreamCallEvent) => void) | undefined;
+  /** The ambient call context (`ThoughtSpotClientOptions.callContext`), read once per call. */
+  readonly callContext: (() => CallContext | undefined) | undefined;
+  /** Monotonic clock of pacing, backoff, deadlines and attempt durations (shared with the rate limiter). */
+  readonly clock: MonotonicClock;
   /** Wall clock for Retry-After dates. */
   readonly wallNow: () => number;
   readonly random: () => number;
   readonly isClosed: () => boolean;
 }
 
+/** What one call carries from attempt to attempt. */
+interface CallState {
+  readonly call: CallSignal;
+  /** The flow the call queues in (undefined: the anonymous flow). */
+  readonly flow: object | undefined;
+  readonly deadlineMs: number;
+  /** The queue the call is waiting in right now, or null when it is not waiting in one of ours. */
+  queue: OverloadedQueue | null;
+}
+
+/** How the queues are named in messages. */
+const QUEUE_NAMES: Readonly<Record<OverloadedQueue, string>> = {
+  token: 'the service token to be minted',
+  concurrency: 'a concurrency slot',
+  'rate-limit': 'a client-side rate-limit slot',
+};
+
 /** Runs calls. One per client; shared by every resource module. */
 export class Pipeline {
   /** Set by the client once the token manager (which itself calls the pipeline) exists. */
   tokens: TokenManager | null = null;
+  /** The flow of detached calls (service-token mints), served in turn with the requests' flows. */
+  private readonly serviceFlow: object = Object.freeze({ name: 'service-token' });
 
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -102,19 +141,26 @@ export class Pipeline {
         attempts: 0,
       });
     }
-    const call = createCallSignal(deadlineMs, spec.options?.signal);
+    const ambient = spec.detached === true ? { flow: this.serviceFlow } : this.ambientContext(spec);
+    const call = createCallSignal(deadlineMs, [spec.options?.signal, ambient.signal], this.deps.clock);
+    const state: CallState = { call, flow: ambient.flow, deadlineMs, queue: null };
     let attempt = 0;
     let lastError: AnyThoughtSpotError | undefined;
     try {
       let retries = 0;
       let reminted = false;
       for (;;) {
-        const outcome = await this.attempt(spec, registry, call.signal, call.remainingMs, attempt + 1);
+        const outcome = await this.attempt(spec, registry, state, attempt + 1);
         if (outcome.sent) attempt += 1;
         if (outcome.ok) return outcome.value;
         const error = outcome.error;
+        if (!outcome.sent) {
+          // A retry our own queues could not send in time: what ThoughtSpot said last is the real reason the call
+          // failed, as when a backoff would pass the deadline (below).
+          if (error instanceof ThoughtSpotOverloadedError && lastError !== undefined) throw lastError;
+          throw error;
+        }
         lastError = error;
-        if (!outcome.sent) throw error;
         // A 401 means ThoughtSpot did not execute the request, so re-minting and re-sending once is safe for writes
         // too. A second 401 with a brand-new token means the credentials themselves are the problem.
         if (error instanceof ThoughtSpotAuthError && spec.auth === 'bearer' && !reminted && outcome.token !== undefined) {
@@ -134,7 +180,7 @@ export class Pipeline {
         const delayMs = retryAfterMs ?? backoffDelayMs(retries + 1, this.deps.retry, this.deps.random);
         if (error instanceof ThoughtSpotRateLimitError && this.deps.limiter !== null) {
           // ThoughtSpot's bucket is shared by every call from this host; slow all of them down, not only this one.
-          if (retryAfterMs !== undefined) this.deps.limiter.holdUntil(performance.now() + retryAfterMs);
+          if (retryAfterMs !== undefined) this.deps.limiter.holdUntil(this.deps.clock.now() + retryAfterMs);
           else this.deps.limiter.drain();
         }
         if (delayMs >= call.remainingMs()) {
@@ -158,13 +204,37 @@ export class Pipeline {
           delayMs,
           retryAfterMs,
         });
-        await sleep(delayMs, call.signal);
+        await sleep(delayMs, call.signal, this.deps.clock);
       }
     } catch (thrown) {
-      throw this.finalError(thrown, spec, orgId, attempt, lastError, registry, call.signal);
+      throw this.finalError(thrown, spec, orgId, attempt, lastError, registry, state);
     } finally {
       call.dispose();
     }
+  }
+
+  /**
+   * The ambient call context, read once for this call. A throwing or malformed `callContext` is the app's bug, but
+   * it must not fail the call: the call then runs without the context (unbounded by the request's signal, in the
+   * anonymous flow), and the problem is logged, as a throwing `onUpstreamCall` is.
+   */
+  private ambientContext(spec: CallSpec<unknown>): { readonly flow?: object; readonly signal?: AbortSignal } {
+    const source = this.deps.callContext;
+    if (source === undefined) return {};
+    let context: CallContext | undefined;
+    try {
+      context = source();
+    } catch (error) {
+      this.log('warn', 'callContext threw; running the call without a context', { endpoint: spec.endpoint, error });
+      return {};
+    }
+    if (context === undefined || context === null || typeof context !== 'object') return {};
+    const flow = context.flow ?? context;
+    const signal = context.signal;
+    return {
+      ...(typeof flow === 'object' && flow !== null ? { flow } : {}),
+      ...(signal instanceof AbortSignal ? { signal } : {}),
+    };
   }
 
   private finalError(
@@ -174,57 +244,92 @@ export class Pipeline {
     attempts: number,
     lastError: AnyThoughtSpotError | undefined,
     registry: SecretRegistry,
-    signal: AbortSignal,
+    state: CallState,
   ): AnyThoughtSpotError {
     if (isThoughtSpotError(thrown)) return thrown;
+    const signal = state.call.signal;
     // Only a wait (backoff, queue, token) can end here: attempts translate their own failures.
     const base = { endpoint: spec.endpoint, orgId, attempts, cause: lastError ?? sanitizeCause(thrown, registry) };
     if (signal.aborted && signal.reason instanceof DeadlineExceeded) {
+      if (attempts === 0 && state.queue !== null) {
+        // Never sent: the whole deadline went on waiting in this client's own queues.
+        const why = `its deadline of ${signal.reason.deadlineMs} ms passed while it waited for ${QUEUE_NAMES[state.queue]}`;
+        return this.overloaded(spec, orgId, state, state.queue, why);
+      }
       return new ThoughtSpotTimeoutError(
         `${spec.endpoint} did not complete within its deadline of ${signal.reason.deadlineMs} ms (${attempts} attempt${attempts === 1 ? '' : 's'}${lastError === undefined ? '' : `, last: ${lastError.code}`}).`,
         { ...base, phase: 'deadline', status: lastError?.status },
       );
     }
-    if (signal.aborted) return new ThoughtSpotAbortedError(`${spec.endpoint} was aborted by the caller.`, base);
+    if (signal.aborted) {
+      return new ThoughtSpotAbortedError(`${spec.endpoint} was aborted by the caller.`, { ...base, reason: signal.reason });
+    }
     return new ThoughtSpotProtocolError(`${spec.endpoint} failed inside the adapter: ${redactText(String(thrown), registry)}`, base);
+  }
+
+  /** A never-sent call's failure; all the time since it started went on waiting in this client's queues. */
+  private overloaded(
+    spec: CallSpec<unknown>,
+    orgId: number | undefined,
+    state: CallState,
+    queue: OverloadedQueue,
+    why: string,
+  ): ThoughtSpotOverloadedError {
+    const waitedMs = Math.round(state.call.elapsedMs());
+    return new ThoughtSpotOverloadedError(
+      `${spec.endpoint} waited in this client's own queue for ${waitedMs} ms and was not sent to ThoughtSpot: ${why}.`,
+      { endpoint: spec.endpoint, orgId, attempts: 0, queue, waitedMs },
+    );
   }
 
   private async attempt<T>(
     spec: CallSpec<T>,
     registry: SecretRegistry,
-    signal: AbortSignal,
-    remainingMs: () => number,
+    state: CallState,
     attempt: number,
   ): Promise<
     | { readonly ok: true; readonly value: T; readonly sent: true }
     | { readonly ok: false; readonly error: AnyThoughtSpotError; readonly sent: boolean; readonly token?: string }
   > {
     const orgId = spec.orgId ?? undefined;
-    const base = { endpoint: spec.endpoint, orgId, attempts: attempt - 1 };
+    const { call, flow } = state;
+    const signal = call.signal;
 
     // Fail fast while the breaker is open, before queueing for a token, a connection or a rate slot.
     const refusal = this.breakerRefusal(spec, orgId, attempt - 1);
     if (refusal !== undefined) return { ok: false, error: refusal, sent: false };
 
-    const token = spec.auth === 'bearer' ? await this.requireTokens().get(spec.orgId ?? 0, signal) : undefined;
+    let token: string | undefined;
+    if (spec.auth === 'bearer') {
+      const tokens = this.requireTokens();
+      state.queue = 'token';
+      try {
+        token = await tokens.get(spec.orgId ?? 0, signal);
+      } catch (error) {
+        // Waiting for a mint that ThoughtSpot has already been asked for is waiting on ThoughtSpot, not on us.
+        if (signal.aborted && tokens.mintReachedThoughtSpot(spec.orgId ?? 0)) state.queue = null;
+        throw error;
+      }
+    }
 
-    const release = await this.deps.semaphore.acquire(signal);
+    state.queue = 'concurrency';
+    const release = await this.deps.semaphore.acquire(signal, flow);
     let admittedProbe: boolean | null = null;
     let outcome: BreakerOutcome = 'neutral';
-    const startedAt = performance.now();
+    let sentAt = 0;
     let status: number | null = null;
     let errorCode: string | null = null;
     try {
       if (this.deps.limiter !== null) {
-        const refusal = await this.deps.limiter.acquire(signal, remainingMs());
-        if (refusal !== undefined) {
-          const error = new ThoughtSpotRateLimitError(
-            `${spec.endpoint} was not sent: the client-side rate limit has no slot for ${Math.ceil(refusal.refused)} ms, beyond the call's remaining deadline.`,
-            { ...base, retryAfterMs: Math.ceil(refusal.refused) },
-          );
-          return { ok: false, error, sent: false };
+        state.queue = 'rate-limit';
+        const remainingMs = call.remainingMs();
+        const refused = await this.deps.limiter.acquire(signal, { maxWaitMs: remainingMs, flow });
+        if (refused !== undefined) {
+          const why = `the client-side rate limit has no slot for this call for another ${Math.ceil(refused.refused)} ms, beyond its remaining deadline of ${Math.floor(remainingMs)} ms`;
+          return { ok: false, error: this.overloaded(spec, orgId, state, 'rate-limit', why), sent: false };
         }
       }
+      state.queue = null;
       const admission = this.deps.breaker.admit();
       if (!admission.allowed) {
         return { ok: false, error: this.unavailable(spec, orgId, attempt - 1, admission.retryAfterMs), sent: false };
@@ -235,7 +340,10 @@ export class Pipeline {
       if (spec.body !== undefined) headers['content-type'] = 'application/json';
       if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
       let raw: RawResponse;
+      sentAt = this.deps.clock.now();
+      const sentWithMs = call.remainingMs();
       try {
+        spec.onSend?.();
         raw = await sendOnce(this.deps.dispatcher, this.deps.origin, {
           method: spec.method,
           path: this.deps.basePath + spec.path,
@@ -248,7 +356,7 @@ export class Pipeline {
       } catch (thrown) {
         const error = errorFromTransport(thrown, { endpoint: spec.endpoint, orgId, attempt, signal, registry });
         errorCode = error.code;
-        outcome = breakerVerdict(error);
+        outcome = this.transportVerdict(error, sentWithMs, state.deadlineMs);
         return { ok: false, error, sent: true, ...(token === undefined ? {} : { token }) };
       }
       status = raw.status;
@@ -263,9 +371,23 @@ export class Pipeline {
       release();
       if (admittedProbe !== null) {
         this.deps.breaker.record(outcome, admittedProbe);
-        this.report(spec, orgId, status, performance.now() - startedAt, attempt, errorCode);
+        this.report(spec, orgId, status, this.deps.clock.now() - sentAt, attempt, errorCode);
       }
     }
+  }
+
+  /**
+   * The breaker's verdict on an attempt the transport failed. The call's own deadline cutting the exchange short is
+   * evidence against ThoughtSpot only when ThoughtSpot had a fair share of time to answer: at least half of the
+   * headers timeout (or of the call's deadline, when that is shorter). A call that spent its deadline in our queues
+   * and left with milliseconds to spare proves nothing about the cluster; counting it let a flood of queued calls
+   * open the breaker while ThoughtSpot was answering 200.
+   */
+  private transportVerdict(error: AnyThoughtSpotError, sentWithMs: number, deadlineMs: number): BreakerOutcome {
+    if (error instanceof ThoughtSpotTimeoutError && error.phase === 'deadline') {
+      return sentWithMs >= Math.min(this.deps.headersTimeoutMs, deadlineMs) / 2 ? 'failure' : 'neutral';
+    }
+    return breakerVerdict(error);
   }
 
   private interpret<T>(
@@ -400,6 +522,7 @@ function breakerVerdict(error: AnyThoughtSpotError): BreakerOutcome {
       // decode still proves the cluster is alive.
       return error.status === undefined ? 'failure' : 'success';
     case 'TS_ERR_ABORTED':
+    case 'TS_ERR_OVERLOADED':
       return 'neutral';
     case 'TS_ERR_UNAUTHENTICATED':
     case 'TS_ERR_FORBIDDEN':

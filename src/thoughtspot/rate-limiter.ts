@@ -2,6 +2,21 @@
 // burst of 10 and answers 429 beyond that (CONTRACT.md §7); pacing ourselves is cheaper than being told to wait.
 
 import { WaiterQueue } from './waiters.js';
+import { SYSTEM_CLOCK, type MonotonicClock } from './timers.js';
+
+/**
+ * Waits shorter than this are no wait: the schedule adds and subtracts the burst tolerance, and the floating-point
+ * residue (1e-13 ms and the like) would otherwise become a whole extra millisecond once the timer rounds it up.
+ */
+const RESIDUE_MS = 1e-6;
+
+/** How `acquire` is asked for a slot. */
+export interface AcquireOptions {
+  /** Refuse at once, without queueing, when the expected wait exceeds this (ms). Default: no limit. */
+  readonly maxWaitMs?: number;
+  /** The GraphQL request the caller belongs to (see waiters.ts). Callers without one share the anonymous flow. */
+  readonly flow?: object | undefined;
+}
 
 /**
  * A token bucket written as GCRA (the "virtual scheduling" form): one number, the theoretical arrival time of the
@@ -9,9 +24,11 @@ import { WaiterQueue } from './waiters.js';
  * nginx's `limit_req burst=N nodelay`, which is how ThoughtSpot documents its limit: N requests beyond the steady
  * rate may go at once, so the bucket holds `burst + 1`.
  *
- * Waiters queue in FIFO order behind one timer, and a slot is taken at the moment its request leaves, never booked
- * ahead. Booking ahead would let an event-loop stall release every booked request at once when the timers finally
- * fire; taking slots at departure means that after a stall at most `burst + 1` go together, then pacing resumes.
+ * Waiters queue behind one timer, FIFO within a flow and round-robin between flows (waiters.ts says why), and a slot
+ * is taken at the moment its request leaves, never booked ahead. Booking ahead would let an event-loop stall release
+ * every booked request at once when the timers finally fire; taking slots at departure means that after a stall at
+ * most `burst + 1` go together, then pacing resumes. It also means fairness costs nothing: who goes next is decided
+ * only when a slot is free, so a flow that starts waiting late is not stuck behind slots promised earlier.
  */
 export class RateLimiter {
   /** Milliseconds between two requests at the steady rate. */
@@ -21,12 +38,12 @@ export class RateLimiter {
   /** Theoretical arrival time of the next request at the steady rate. */
   private tat = Number.NEGATIVE_INFINITY;
   private readonly waiters = new WaiterQueue();
-  private timer: NodeJS.Timeout | undefined;
+  private timerArmed = false;
 
   constructor(
     readonly requestsPerSecond: number,
     readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: MonotonicClock = SYSTEM_CLOCK,
   ) {
     if (!(requestsPerSecond > 0) || !Number.isFinite(requestsPerSecond)) {
       throw new RangeError(`requestsPerSecond must be a positive number, but got: ${requestsPerSecond}`);
@@ -40,21 +57,31 @@ export class RateLimiter {
 
   /**
    * Wait for a slot and take it. Resolves when the request may leave; rejects with the signal's reason if it aborts
-   * first. When the expected wait (the bucket's plus one interval per request queued ahead) exceeds `maxWaitMs`, it
-   * does not queue and returns `{ refused: expectedWaitMs }` at once.
+   * first. When the expected wait (`expectedWaitMs`) exceeds `maxWaitMs`, it does not queue and returns
+   * `{ refused: expectedWaitMs }` at once.
    */
-  async acquire(signal: AbortSignal, maxWaitMs = Number.POSITIVE_INFINITY): Promise<{ readonly refused: number } | undefined> {
+  async acquire(signal: AbortSignal, options: AcquireOptions = {}): Promise<{ readonly refused: number } | undefined> {
     if (signal.aborted) throw signal.reason;
-    const expected = this.peekWaitMs() + this.waiters.length * this.intervalMs;
-    if (expected > maxWaitMs) return { refused: expected };
+    const expected = this.expectedWaitMs(options.flow);
+    if (expected > (options.maxWaitMs ?? Number.POSITIVE_INFINITY)) return { refused: expected };
     if (expected === 0 && this.waiters.length === 0) {
       this.reserve();
       return undefined;
     }
-    const turn = this.waiters.wait(signal);
+    const turn = this.waiters.wait(signal, options.flow);
     this.pump();
     await turn;
     return undefined;
+  }
+
+  /**
+   * How long a caller of `flow` asking now would wait, if nobody else joined or left: the bucket's own wait, plus one
+   * interval per waiter that round-robin would serve first. While anyone waits the bucket is empty, so those waiters
+   * leave exactly one interval apart. A newly arriving flow waits for about one slot per waiting flow, however long
+   * their queues; a flow's own backlog counts in full against its own newcomers.
+   */
+  expectedWaitMs(flow?: object): number {
+    return this.peekWaitMs() + this.waiters.aheadOf(flow) * this.intervalMs;
   }
 
   /** Requests waiting for a slot. */
@@ -62,14 +89,15 @@ export class RateLimiter {
     return this.waiters.length;
   }
 
-  // Private: grant slots to the queue head while the bucket allows, then sleep until the next slot.
+  // Private: grant slots to the waiter whose turn it is while the bucket allows, then sleep until the next slot.
   private pump(): void {
-    if (this.timer !== undefined) return;
+    if (this.timerArmed) return;
     while (this.waiters.length > 0) {
       const wait = this.peekWaitMs();
       if (wait > 0) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
+        this.timerArmed = true;
+        this.clock.setTimer(() => {
+          this.timerArmed = false;
           this.pump();
         }, Math.ceil(wait));
         return;
@@ -85,9 +113,9 @@ export class RateLimiter {
    * `acquire`, exposed for tests and for callers that schedule their own departures.
    */
   reserve(maxWaitMs = Number.POSITIVE_INFINITY): { readonly waitMs: number } | { readonly refused: number } {
-    const now = this.now();
+    const now = this.clock.now();
     const tat = Math.max(this.tat, now);
-    const waitMs = Math.max(0, tat - this.toleranceMs - now);
+    const waitMs = this.waitAt(now);
     if (waitMs > maxWaitMs) return { refused: waitMs };
     this.tat = tat + this.intervalMs;
     return { waitMs };
@@ -95,8 +123,12 @@ export class RateLimiter {
 
   /** How long a reservation made now would wait, without making it. */
   peekWaitMs(): number {
-    const now = this.now();
-    return Math.max(0, Math.max(this.tat, now) - this.toleranceMs - now);
+    return this.waitAt(this.clock.now());
+  }
+
+  private waitAt(now: number): number {
+    const wait = Math.max(this.tat, now) - this.toleranceMs - now;
+    return wait > RESIDUE_MS ? wait : 0;
   }
 
   /**
@@ -113,6 +145,6 @@ export class RateLimiter {
    * the next requests go at the steady rate.
    */
   drain(): void {
-    this.holdUntil(this.now() + this.intervalMs);
+    this.holdUntil(this.clock.now() + this.intervalMs);
   }
 }

@@ -9,7 +9,10 @@ export const REDACTED = '[REDACTED]';
 /** Secrets shorter than this are not searched for verbatim: replacing every "abc" would wreck messages. */
 const MIN_SECRET_LENGTH = 4;
 
-/** How many live tokens and secrets the registry remembers; older ones fall out first. */
+/**
+ * How many minted tokens the registry remembers; older ones fall out first. Pinned secrets (the service credentials,
+ * a call's own secrets) are not counted and never fall out.
+ */
 const REGISTRY_CAPACITY = 512;
 
 /** How deep `redactValue` walks into nested log fields before it gives up and writes a placeholder. */
@@ -51,20 +54,32 @@ const QUERY_FIELD = new RegExp(`\\b(${SENSITIVE_WIRE_FIELDS})=[^&\\s"'<>]+`, 'gi
 /**
  * The credentials the adapter knows to be live: the service secret or password, and every token it minted. Any
  * verbatim occurrence of one of them is redacted, whatever surrounds it.
+ *
+ * Two tiers, because they differ in how long they matter. The configured credentials are `pin`ned: they are live for
+ * the client's whole life, so they are never evicted. Minted tokens are `add`ed to a bounded FIFO: a long-running
+ * client mints without end, and a token old enough to fall out has long expired. With a single FIFO the credentials,
+ * registered first, were the first to fall out once 512 tokens had been minted.
  */
 export class SecretRegistry {
+  private readonly pinned = new Set<string>();
+  /** Evictable secrets in insertion order (a Map keeps it), oldest first. */
   private readonly secrets = new Map<string, true>();
   private sorted: string[] | null = null;
 
-  /** Remember a secret (ignored when shorter than the minimum length). */
+  /** Remember a secret for as long as the registry lives (ignored when shorter than the minimum length). */
+  pin(secret: string | undefined | null): void {
+    for (const form of searchForms(secret)) {
+      this.pinned.add(form);
+      this.secrets.delete(form);
+    }
+    this.sorted = null;
+  }
+
+  /** Remember a minted token or other short-lived secret; the oldest fall out beyond the capacity. */
   add(secret: string | undefined | null): void {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return;
-    if (this.secrets.has(secret)) return;
-    this.secrets.set(secret, true);
-    // The JSON-escaped form differs when the secret holds quotes or backslashes; a message quoting the request body
-    // would show that form.
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) this.secrets.set(escaped, true);
+    const forms = searchForms(secret);
+    if (forms.length === 0 || forms.every((form) => this.pinned.has(form) || this.secrets.has(form))) return;
+    for (const form of forms) if (!this.pinned.has(form)) this.secrets.set(form, true);
     while (this.secrets.size > REGISTRY_CAPACITY) {
       const oldest = this.secrets.keys().next().value;
       if (oldest === undefined) break;
@@ -75,17 +90,31 @@ export class SecretRegistry {
 
   /** Longest first, so a token that contains a shorter secret is replaced whole. */
   list(): readonly string[] {
-    if (this.sorted === null) this.sorted = [...this.secrets.keys()].sort((a, b) => b.length - a.length);
+    if (this.sorted === null) this.sorted = [...this.pinned, ...this.secrets.keys()].sort((a, b) => b.length - a.length);
     return this.sorted;
   }
 
-  /** A registry holding this one's secrets plus `extra` (per-call secrets such as a new user's password). */
+  /**
+   * A registry holding this one's secrets plus `extra` (per-call secrets such as a new user's password). The extras
+   * are pinned in the copy: the copy lives for one call, and nothing minted meanwhile may push them out.
+   */
   with(extra: readonly (string | undefined)[]): SecretRegistry {
     const copy = new SecretRegistry();
+    for (const secret of this.pinned) copy.pinned.add(secret);
     for (const secret of this.secrets.keys()) copy.secrets.set(secret, true);
-    for (const secret of extra) copy.add(secret);
+    for (const secret of extra) copy.pin(secret);
     return copy;
   }
+}
+
+/**
+ * The forms of a secret to search for: itself and, when it holds quotes or backslashes, its JSON-escaped form, which
+ * is what a message quoting the request body shows. None when the secret is too short to search for.
+ */
+function searchForms(secret: string | undefined | null): string[] {
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return [];
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  return escaped === secret ? [secret] : [secret, escaped];
 }
 
 /** Redact credentials from free text: bearer strings, credential fields in JSON and query strings, known secrets. */

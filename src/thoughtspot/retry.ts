@@ -36,7 +36,7 @@ export function isRetryable(error: AnyThoughtSpotError, kind: CallKind): boolean
   switch (error.code) {
     case 'TS_ERR_RATE_LIMITED':
       // A 429 from ThoughtSpot's limiter means the request was turned away before it ran, so even a write may go
-      // again. A refusal by our own limiter (no status) means the deadline cannot be met: stop.
+      // again. Without a status nothing was answered, so there is nothing to go again on.
       return error.status === 429;
     case 'TS_ERR_NETWORK':
       // A refused connection never carried the request; a reset mid-flight might have.
@@ -46,6 +46,8 @@ export function isRetryable(error: AnyThoughtSpotError, kind: CallKind): boolean
       return error.phase !== 'deadline' && (kind === 'read' || error.phase === 'connect');
     case 'TS_ERR_UPSTREAM':
       return kind === 'read' && error.retryable;
+    // TS_ERR_OVERLOADED: our own queues had no room before the deadline, and another attempt would queue behind the
+    // same calls.
     case 'TS_ERR_UNAUTHENTICATED':
     case 'TS_ERR_FORBIDDEN':
     case 'TS_ERR_NOT_FOUND':
@@ -54,6 +56,7 @@ export function isRetryable(error: AnyThoughtSpotError, kind: CallKind): boolean
     case 'TS_ERR_PROTOCOL':
     case 'TS_ERR_UNAVAILABLE':
     case 'TS_ERR_ABORTED':
+    case 'TS_ERR_OVERLOADED':
       return false;
   }
 }

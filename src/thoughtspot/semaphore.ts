@@ -5,7 +5,7 @@
 
 import { WaiterQueue } from './waiters.js';
 
-/** A FIFO counting semaphore whose waits can be aborted. */
+/** A counting semaphore whose waits can be aborted; waiters get slots FIFO within a flow, round-robin between flows. */
 export class Semaphore {
   private available: number;
   private readonly waiters = new WaiterQueue();
@@ -27,14 +27,17 @@ export class Semaphore {
     return this.waiters.length;
   }
 
-  /** Wait for a slot; the returned function gives it back (call it exactly once). */
-  async acquire(signal: AbortSignal): Promise<() => void> {
+  /**
+   * Wait for a slot; the returned function gives it back (call it exactly once). `flow` names the GraphQL request the
+   * caller belongs to (see waiters.ts); callers without one share the anonymous flow.
+   */
+  async acquire(signal: AbortSignal, flow?: object): Promise<() => void> {
     if (signal.aborted) throw signal.reason;
     if (this.available > 0) {
       this.available -= 1;
       return this.releaser();
     }
-    await this.waiters.wait(signal);
+    await this.waiters.wait(signal, flow);
     return this.releaser();
   }
 

@@ -3,7 +3,7 @@
 
 import type { TokenRecord, TokenValidationRecord } from './records.js';
 import type { CallOptions, ObjectTokenRequest, OrgScope, ServiceCredentials, UserTokenRequest } from './types.js';
-import type { Pipeline } from './pipeline.js';
+import type { CallSpec, Pipeline } from './pipeline.js';
 import { ThoughtSpotRequestError } from './errors.js';
 import { serviceTokenBody, toTokenRecord } from './auth.js';
 import { expectObject, optionalNumber, optionalString, WireShapeError } from './decode.js';
@@ -24,7 +24,14 @@ export const TOKEN_ENDPOINTS = {
  * One `auth/token/*` mint. A token endpoint is itself the login, so it sends no bearer token; every mint is retried
  * like a read (the exported functions below say why that is safe for each).
  */
-function mint(pipeline: Pipeline, endpoint: EndpointId, orgId: number, body: RequestBody, options?: CallOptions): Promise<TokenRecord> {
+function mint(
+  pipeline: Pipeline,
+  endpoint: EndpointId,
+  orgId: number,
+  body: RequestBody,
+  options?: CallOptions,
+  shared?: Pick<CallSpec<TokenRecord>, 'detached' | 'onSend'>,
+): Promise<TokenRecord> {
   return pipeline.execute({
     endpoint,
     ...route(endpoint),
@@ -34,6 +41,7 @@ function mint(pipeline: Pipeline, endpoint: EndpointId, orgId: number, body: Req
     body,
     decode: (json) => toTokenRecord(json, orgId),
     options,
+    ...shared,
   });
 }
 
@@ -51,14 +59,23 @@ async function mintForUser(
   return record;
 }
 
-/** Mint the service account's token for one Org. A read: minting again is harmless, so it is retried. */
+/**
+ * Mint the service account's token for one Org. A read: minting again is harmless, so it is retried. Detached from
+ * the ambient call context: every call waiting for the Org's token shares this one mint (auth.ts), so it must not be
+ * cancelled by, or queue behind, the one request that happened to start it. `onSend` tells the token cache when an
+ * attempt went out.
+ */
 export function mintServiceToken(
   pipeline: Pipeline,
   credentials: ServiceCredentials,
   orgId: number,
   validitySeconds: number,
+  onSend?: () => void,
 ): Promise<TokenRecord> {
-  return mint(pipeline, TOKEN_ENDPOINTS.full, orgId, serviceTokenBody(credentials, orgId, validitySeconds));
+  return mint(pipeline, TOKEN_ENDPOINTS.full, orgId, serviceTokenBody(credentials, orgId, validitySeconds), undefined, {
+    detached: true,
+    ...(onSend === undefined ? {} : { onSend }),
+  });
 }
 
 function userTokenBody(credentials: ServiceCredentials, endpoint: string, input: UserTokenRequest, defaultValiditySeconds: number): Record<string, unknown> {

@@ -133,7 +133,7 @@ export function errorFromTransport(thrown: unknown, context: TransportContext): 
         phase: 'deadline',
       });
     }
-    return new ThoughtSpotAbortedError(`${where} was aborted by the caller.`, base);
+    return new ThoughtSpotAbortedError(`${where} was aborted by the caller.`, { ...base, reason });
   }
   const code = errorCode(thrown);
   switch (code) {

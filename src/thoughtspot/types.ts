@@ -34,6 +34,7 @@ export interface UpstreamCallEvent {
   readonly orgId: number | null;
   /** HTTP status, or null when no response arrived (network error, timeout). */
   readonly status: number | null;
+  /** Time on the wire, from handing the request to the transport to the end of the answer; queueing is not included. */
   readonly durationMs: number;
   /** 1 for the first attempt, 2 for the first retry… */
   readonly attempt: number;
@@ -45,6 +46,26 @@ export interface UpstreamCallEvent {
 export type ServiceCredentials =
   | { readonly username: string; readonly secretKey: string }
   | { readonly username: string; readonly password: string };
+
+/**
+ * What the surrounding request tells the adapter about the calls made on its behalf (see
+ * `ThoughtSpotClientOptions.callContext`). Read once per call, when the call starts.
+ */
+export interface CallContext {
+  /**
+   * Identifies the unit of work the call belongs to (the app passes its per-GraphQL-request scope object), compared
+   * by identity. Calls waiting for a concurrency or rate-limiter slot are served in turn between flows, FIFO within
+   * one, so one request with a thousand queued calls delays another request's call by about one slot per waiting
+   * request, not by a thousand. When absent, the context object itself is the flow (so returning one stable object
+   * per request, such as an AsyncLocalStorage store, is enough); calls without any context share one anonymous flow.
+   */
+  readonly flow?: object;
+  /**
+   * Bounds the call exactly like `CallOptions.signal` (both apply when both are given). When it fires, the call fails
+   * with `ThoughtSpotAbortedError`, whose `reason` is this signal's `reason`.
+   */
+  readonly signal?: AbortSignal;
+}
 
 /** Options of `createThoughtSpotClient`. Everything but `baseUrl` and `credentials` has a production default. */
 export interface ThoughtSpotClientOptions {
@@ -76,6 +97,14 @@ export interface ThoughtSpotClientOptions {
    * Requests beyond it wait in the adapter, not in undici, so the rate limiter's pacing survives stalls.
    */
   readonly maxConcurrency?: number;
+  /**
+   * The ambient call context: called once at the start of every call, in the caller's async context, so an app can
+   * answer from an AsyncLocalStorage (`callContext: () => requestScope.getStore()`) instead of threading options
+   * through every loader. Returning undefined means no context. The service account's own token mints ignore it:
+   * one mint serves every request waiting for that Org's token, so no single request's signal may cancel it.
+   * Added by the adapter.
+   */
+  readonly callContext?: () => CallContext | undefined;
 }
 
 /** The Org a call runs in. `orgId` 0 is the Primary Org. */
@@ -331,7 +360,7 @@ export interface ThoughtSpotClientStatus {
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Aborts the call (and its retries). */
+  /** Aborts the call (and its retries); combined with the ambient `CallContext.signal` when both are given. */
   readonly signal?: AbortSignal;
   /** Overall deadline for this call including retries, in ms; defaults to the client's. */
   readonly deadlineMs?: number;

@@ -10,7 +10,19 @@ import {
   ThoughtSpotTimeoutError,
   type ThoughtSpotError,
 } from '../../../src/thoughtspot/index.js';
-import { capture, everythingIn, manualClock, recordingPool, rejection, startStack, type Stack } from './support.js';
+import {
+  capture,
+  drive,
+  driveUntilReceived,
+  everythingIn,
+  manualClock,
+  quiescent,
+  recordingPool,
+  rejection,
+  startStack,
+  startVirtualStack,
+  type Stack,
+} from './support.js';
 
 const SEARCH = 'POST /api/rest/2.0/users/search';
 const CREATE = 'POST /api/rest/2.0/users/create';
@@ -42,14 +54,23 @@ describe('adapter under rate limiting', () => {
   });
 
   it('waits as long as Retry-After says before the next attempt', async () => {
-    stack = await startStack();
-    stack.emulator.use(fault(SEARCH, { retryAfterSeconds: 1, times: 1 }));
-    await stack.client.searchUsers(PRIMARY, {}, ALL);
-    const retry = stack.capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['message'] === 'retrying ThoughtSpot call');
+    const virtual = await startVirtualStack();
+    stack = virtual;
+    virtual.emulator.use(fault(SEARCH, { retryAfterSeconds: 1, times: 1 }));
+    const search = virtual.client.searchUsers(PRIMARY, {}, ALL);
+    await driveUntilReceived(virtual, SEARCH, 1);
+    await quiescent(virtual.client);
+    const answeredAt = virtual.clock.now();
+    // A millisecond short of the Retry-After, nothing has been re-sent; at the second, the retry goes.
+    await virtual.clock.advance(999);
+    expect(virtual.emulator.calls(SEARCH)).toHaveLength(1);
+    await virtual.clock.advance(1);
+    await driveUntilReceived(virtual, SEARCH, 2, 0);
+    expect(virtual.clock.now() - answeredAt).toBe(1_000);
+    await drive(virtual, search, 0);
+    const retry = virtual.capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line['message'] === 'retrying ThoughtSpot call');
     expect(retry).toMatchObject({ endpoint: SEARCH, delayMs: 1_000, retryAfterMs: 1_000, errorCode: 'TS_ERR_RATE_LIMITED' });
-    const [first, second] = stack.emulator.calls(SEARCH);
-    expect(second?.status).toBe(200);
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(990);
+    expect(virtual.emulator.calls(SEARCH).map((call) => call.status)).toEqual([429, 200]);
   });
 
   it('fails at once with the wait when Retry-After exceeds the deadline', async () => {
@@ -79,11 +100,17 @@ describe('adapter under rate limiting', () => {
   });
 
   it('paces a burst so that the emulator, enforcing 100 requests/s with burst 10, never answers 429', async () => {
-    stack = await startStack({ rateLimit: { enabled: true, requestsPerSecond: 100, burst: 10 } });
-    const calls = Array.from({ length: 150 }, () => stack!.client.searchUsers(PRIMARY, {}, { offset: 0, size: 1 }));
-    await Promise.all(calls);
-    expect(stack.emulator.calls((call) => call.fault === 'rate-limit')).toHaveLength(0);
-    expect(stack.emulator.calls(SEARCH)).toHaveLength(150);
+    // On one virtual clock, shared with the emulator's limiter and moved only while no request is on the wire, each
+    // request reaches the emulator at the moment it left the client. What is tested is the client's pacing alone;
+    // with real time, the event loop both sides share bunched arrivals up on a loaded machine.
+    const virtual = await startVirtualStack({ rateLimit: { enabled: true, requestsPerSecond: 100, burst: 10 } });
+    stack = virtual;
+    const calls = Array.from({ length: 150 }, () => virtual.client.searchUsers(PRIMARY, {}, { offset: 0, size: 1 }));
+    await drive(virtual, Promise.all(calls), 1_000);
+    expect(virtual.emulator.calls((call) => call.fault === 'rate-limit')).toHaveLength(0);
+    expect(virtual.emulator.calls(SEARCH)).toHaveLength(150);
+    // The token mint and 150 searches at 90/s with a burst of 5: the last left (151 - 6) / 90 s after the first.
+    expect(virtual.clock.now()).toBeGreaterThanOrEqual(Math.floor(((151 - 6) * 1000) / 90));
   });
 });
 
@@ -231,36 +258,50 @@ describe('adapter token lifecycle', () => {
 
 describe('adapter timeouts and breaker', () => {
   it('times out a hung read and retries it', async () => {
-    // Undici checks headers timeouts on a coarse (~0.5 s) timer, so a short timeout fires within about a second.
-    stack = await startStack({}, { timeouts: { headersMs: 100, deadlineMs: 10_000 }, retry: { maxRetries: 1, minDelayMs: 1, maxDelayMs: 2 } });
-    await stack.client.getCurrentUser(PRIMARY);
-    stack.emulator.use(fault(SEARCH, { hang: true }));
-    const error = await rejection(stack.client.searchUsers(PRIMARY, {}, ALL));
+    // Undici's headers timeout runs on the real clock (checked on a coarse ~0.5 s timer); the call's deadline and the
+    // backoff run on the virtual one, so the deadline cannot win the race however slow the machine is.
+    const virtual = await startVirtualStack({}, { timeouts: { headersMs: 100, deadlineMs: 10_000 }, retry: { maxRetries: 1, minDelayMs: 1, maxDelayMs: 2 } });
+    stack = virtual;
+    await drive(virtual, virtual.client.getCurrentUser(PRIMARY));
+    virtual.emulator.use(fault(SEARCH, { hang: true }));
+    const search = rejection(virtual.client.searchUsers(PRIMARY, {}, ALL));
+    await driveUntilReceived(virtual, SEARCH, 2, 2);
+    const error = await search;
     expect(error).toBeInstanceOf(ThoughtSpotTimeoutError);
     expect((error as ThoughtSpotTimeoutError).phase).toBe('headers');
     expect((error as ThoughtSpotTimeoutError).attempts).toBe(2);
-    expect(stack.emulator.calls(SEARCH)).toHaveLength(2);
+    expect(virtual.emulator.calls(SEARCH)).toHaveLength(2);
   });
 
   it('ends a hung call at its deadline', async () => {
-    stack = await startStack({}, { timeouts: { headersMs: 60_000, deadlineMs: 300 } });
-    await stack.client.getCurrentUser(PRIMARY);
-    stack.emulator.use(fault(SEARCH, { hang: true }));
-    const error = await rejection(stack.client.searchUsers(PRIMARY, {}, ALL));
+    const virtual = await startVirtualStack({}, { timeouts: { headersMs: 60_000, deadlineMs: 300 } });
+    stack = virtual;
+    await drive(virtual, virtual.client.getCurrentUser(PRIMARY));
+    virtual.emulator.use(fault(SEARCH, { hang: true }));
+    const search = rejection(virtual.client.searchUsers(PRIMARY, {}, ALL));
+    await driveUntilReceived(virtual, SEARCH, 1, 0);
+    await virtual.clock.advance(299);
+    expect(virtual.client.status?.().inFlight).toBe(1);
+    await virtual.clock.advance(1);
+    const error = await search;
     expect(error).toBeInstanceOf(ThoughtSpotTimeoutError);
     expect((error as ThoughtSpotTimeoutError).phase).toBe('deadline');
     expect(error.message).toBe(`${SEARCH} (Org 0) did not complete within its deadline of 300 ms.`);
   });
 
   it('times out a hung write after one attempt', async () => {
-    stack = await startStack({}, { timeouts: { headersMs: 100, deadlineMs: 2_000 } });
-    stack.emulator.use(fault(CREATE, { hang: true }));
-    const error = await rejection(
-      stack.client.createUser(PRIMARY, { name: 'hung', displayName: 'H', email: 'h@example.com', password: 'pw-123456' }),
+    // The deadline is on the virtual clock, which does not move: only undici's headers timeout can end the call.
+    const virtual = await startVirtualStack({}, { timeouts: { headersMs: 100, deadlineMs: 2_000 } });
+    stack = virtual;
+    virtual.emulator.use(fault(CREATE, { hang: true }));
+    const create = rejection(
+      virtual.client.createUser(PRIMARY, { name: 'hung', displayName: 'H', email: 'h@example.com', password: 'pw-123456' }),
     );
+    await driveUntilReceived(virtual, CREATE, 1, 0);
+    const error = await create;
     expect(error).toBeInstanceOf(ThoughtSpotTimeoutError);
     expect((error as ThoughtSpotTimeoutError).phase).toBe('headers');
-    expect(stack.emulator.calls(CREATE)).toHaveLength(1);
+    expect(virtual.emulator.calls(CREATE)).toHaveLength(1);
   });
 
   it('ends a call at its deadline even while it waits between retries', async () => {

@@ -2,9 +2,15 @@
 // captures of everything the client writes (log lines, upstream-call events) and every bearer token it sends.
 
 import { Pool, type Dispatcher } from 'undici';
+import { vi } from 'vitest';
 import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../../src/emulator/index.js';
+import { createEmulatorServer } from '../../../src/emulator/server.js';
+import { handlers } from '../../../src/emulator/handlers/index.js';
+import { createState, type EmulatorState } from '../../../src/emulator/domain/index.js';
 import { createThoughtSpotClient, type ThoughtSpotClient, type ThoughtSpotClientOptions } from '../../../src/thoughtspot/index.js';
+import { buildThoughtSpotClient } from '../../../src/thoughtspot/client.js';
 import type { Logger, UpstreamCallEvent } from '../../../src/thoughtspot/types.js';
+import { settle, virtualClock, type VirtualClock } from '../../unit/thoughtspot/virtual-clock.js';
 
 /** A clock the test moves by hand (epoch milliseconds). */
 export interface ManualClock {
@@ -128,4 +134,103 @@ export function everythingIn(error: unknown): string {
     }
   }
   return parts.join('\n');
+}
+
+/** A stack whose pacing, backoff and deadlines run on one virtual clock (see `startVirtualStack`). */
+export interface VirtualStack extends Stack {
+  readonly clock: VirtualClock;
+}
+
+/**
+ * Start an emulator and a client whose rate limiter, backoff sleeps and call deadlines all read one virtual clock,
+ * which also drives the emulator's own rate limiter. Move it with `drive` (or the clock's methods): time then passes
+ * only while no request is on the wire, so every request reaches the emulator at the virtual moment it left the
+ * client, and tests can assert pacing and queue timeouts by order and count instead of by the wall clock. The
+ * network and undici's own socket timeouts stay real.
+ */
+export async function startVirtualStack(
+  emulatorOptions: Pick<StartEmulatorOptions, 'rateLimit'> = {},
+  clientOptions: Partial<ThoughtSpotClientOptions> = {},
+): Promise<VirtualStack> {
+  const clock = virtualClock(0);
+  const emulator = await createEmulatorServer<EmulatorState>({
+    handlers,
+    createState: (deps) => createState('minimal', deps),
+    rateLimit: { enabled: false, ...emulatorOptions.rateLimit },
+    rateLimitClock: clock.now,
+  });
+  const output = capture();
+  const { username, secretKey } = emulator.adminCredentials;
+  const client = buildThoughtSpotClient(
+    {
+      baseUrl: emulator.url,
+      credentials: { username, secretKey },
+      logger: output.logger,
+      onUpstreamCall: output.onUpstreamCall,
+      retry: { minDelayMs: 5, maxDelayMs: 50 },
+      ...clientOptions,
+    },
+    { clock },
+  );
+  return {
+    emulator,
+    client,
+    capture: output,
+    secretKey,
+    username,
+    clock,
+    close: async () => {
+      await client.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Wait (on real I/O) until the client has no request on the wire: every call it holds is queued or settled. */
+export async function quiescent(client: ThoughtSpotClient): Promise<void> {
+  await waitUntilQuiet(client, () => false);
+}
+
+async function waitUntilQuiet(client: ThoughtSpotClient, done: () => boolean): Promise<void> {
+  await settle();
+  await vi.waitFor(
+    () => {
+      const inFlight = client.status?.().inFlight;
+      if (inFlight !== 0 && !done()) throw new Error(`expected no request on the wire, but got: ${String(inFlight)}`);
+    },
+    { timeout: 10_000, interval: 1 },
+  );
+}
+
+/**
+ * Run the virtual clock until `done()` holds: wait until no request is on the wire (or `done()` already holds), fire
+ * the next timer, repeat. `withinMs` leaves timers further off than that unfired (say, call deadlines while a test
+ * watches pacing).
+ */
+export async function runUntil(stack: VirtualStack, done: () => boolean, withinMs?: number): Promise<void> {
+  for (;;) {
+    await waitUntilQuiet(stack.client, done);
+    if (done()) return;
+    // Nothing due: the next step is I/O (a response on its way), so let the event loop turn.
+    if (!(await stack.clock.runNext(withinMs))) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Run the virtual clock until `work` settles (see `runUntil`), and return it. */
+export async function drive<T>(stack: VirtualStack, work: Promise<T>, withinMs?: number): Promise<T> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await runUntil(stack, () => settled, withinMs);
+  return work;
+}
+
+/**
+ * Run the virtual clock until the emulator has received `count` calls of `route` (which may then hang on the wire),
+ * firing nothing further off than `withinMs`.
+ */
+export async function driveUntilReceived(stack: VirtualStack, route: string, count = 1, withinMs = 1_000): Promise<void> {
+  await runUntil(stack, () => stack.emulator.calls(route).length >= count, withinMs);
 }

@@ -57,6 +57,15 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ ...valid, baseUrl: 'not a url' })).toThrow('baseUrl must be an absolute http(s) URL');
   });
 
+  it('accepts a callContext function and refuses anything else', () => {
+    const callContext = () => undefined;
+    expect(resolveOptions({ ...valid, callContext }).callContext).toBe(callContext);
+    expect(resolveOptions(valid).callContext).toBeUndefined();
+    expect(() => resolveOptions({ ...valid, callContext: { flow: {} } as never })).toThrow(
+      'callContext must be a function returning { flow?, signal? } or undefined, but got: {"flow":{}}',
+    );
+  });
+
   it('requires one credential', () => {
     expect(() => resolveOptions({ ...valid, credentials: { username: 'svc' } as never })).toThrow(
       'credentials must hold a secretKey (trusted authentication) or a password',

@@ -68,6 +68,36 @@ describe('redactText', () => {
     expect(registry.list()).toContain('token-number-599');
   });
 
+  it('never evicts a pinned credential, however many tokens are added after it', () => {
+    const registry = new SecretRegistry();
+    registry.pin('the-service-secret-key');
+    registry.pin('pass"word\\with-escapes');
+    for (let index = 0; index < 2_000; index += 1) registry.add(`minted-token-${index}`);
+    expect(redactText('echoed the-service-secret-key back', registry)).toBe(`echoed ${REDACTED} back`);
+    expect(redactText(JSON.stringify({ note: 'pass"word\\with-escapes' }), registry)).not.toContain('with-escapes');
+    // Only the minted tokens are bounded: the newest 512 are known, the oldest have fallen out.
+    const tokens = registry.list().filter((secret) => secret.startsWith('minted-token-'));
+    expect(tokens).toHaveLength(512);
+    expect(tokens).toContain('minted-token-1999');
+    expect(tokens).not.toContain('minted-token-1487');
+  });
+
+  it('does not demote a pinned secret to the evictable tier when it is added again', () => {
+    const registry = new SecretRegistry();
+    registry.pin('the-service-secret-key');
+    registry.add('the-service-secret-key');
+    for (let index = 0; index < 600; index += 1) registry.add(`minted-token-${index}`);
+    expect(registry.list()).toContain('the-service-secret-key');
+  });
+
+  it('keeps a call\'s own secrets in its scoped registry however full the shared one is', () => {
+    const registry = new SecretRegistry();
+    for (let index = 0; index < 512; index += 1) registry.add(`minted-token-${index}`);
+    const scoped = registry.with(['per-call-password']);
+    expect(redactText('per-call-password', scoped)).toBe(REDACTED);
+    expect(redactText('minted-token-0', scoped)).toBe(REDACTED);
+  });
+
   it('adds per-call secrets without changing the shared registry', () => {
     const registry = new SecretRegistry();
     registry.add('shared-secret');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, isRetryable, parseRetryAfter } from '../../../src/thoughtspot/retry.js';
 import {
   ThoughtSpotAbortedError,
+  ThoughtSpotOverloadedError,
   ThoughtSpotAuthError,
   ThoughtSpotConflictError,
   ThoughtSpotNetworkError,
@@ -86,8 +87,9 @@ describe('isRetryable', () => {
     expect(isRetryable(deadline, 'read')).toBe(false);
   });
 
-  it('never retries client errors, protocol errors, an open breaker or an abort', () => {
+  it('never retries client errors, protocol errors, an open breaker, its own overload or an abort', () => {
     for (const error of [
+      new ThoughtSpotOverloadedError('queued too long', { ...base, queue: 'concurrency', waitedMs: 20_000 }),
       new ThoughtSpotAuthError('401', { ...base, status: 401 }),
       new ThoughtSpotConflictError('dup', { ...base, status: 400 }),
       new ThoughtSpotProtocolError('bad json', { ...base, status: 200 }),
