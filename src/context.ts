@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { LoaderOptions, Loaders } from './loaders/index.js';
 import { createLoaders } from './loaders/index.js';
+import { ErrorCode, RequestAborted } from './errors.js';
 import type { Logger, ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
 
 /** The upstream calls one request made, counted by endpoint (token mints included, as `POST …/auth/token/full`). */
@@ -17,10 +18,14 @@ export class UpstreamCallLog {
   #calls = 0;
   readonly #byEndpoint = new Map<string, number>();
 
+  /** `onCount` hears the running total after each attempt (the request scope enforces its budget with it). */
+  constructor(private readonly onCount: (calls: number) => void = () => {}) {}
+
   /** Counts one upstream attempt. */
   record(event: Pick<UpstreamCallEvent, 'endpoint'>): void {
     this.#calls += 1;
     this.#byEndpoint.set(event.endpoint, (this.#byEndpoint.get(event.endpoint) ?? 0) + 1);
+    this.onCount(this.#calls);
   }
 
   /** Every attempt, retries and token mints included. */
@@ -34,20 +39,72 @@ export class UpstreamCallLog {
   }
 }
 
-/** What the request scope holds. */
+/** The runtime backstops of one request (config.ts `request`). */
+export interface RequestLimits {
+  /** Whole-request deadline, retries and queueing included. */
+  readonly deadlineMs: number;
+  /** Upstream attempts one request may make, token mints and retries included. */
+  readonly maxUpstreamCalls: number;
+}
+
+/** Generous limits for scopes opened outside the HTTP server (tests, scripts). */
+export const UNBOUNDED_REQUEST_LIMITS: RequestLimits = { deadlineMs: 2_147_483_647, maxUpstreamCalls: Number.MAX_SAFE_INTEGER };
+
+/**
+ * What the request scope holds. The scope object itself is also the adapter's `flow`: the rate limiter and the
+ * concurrency cap serve the flows waiting for them in turn, so one expensive request cannot starve the others.
+ */
 export interface RequestScope {
   readonly requestId: string;
   readonly upstream: UpstreamCallLog;
+  /**
+   * Aborted with a RequestAborted when the deadline passes, the upstream budget runs out or the server stops; every
+   * upstream call of the request is bound to it, so the request ends promptly with those parts null and coded.
+   */
+  readonly signal: AbortSignal;
+  /** Aborts the request's remaining upstream work (no-op once aborted). */
+  abort(reason: RequestAborted): void;
+  /** Releases the deadline timer; call when the response is sent. */
+  dispose(): void;
 }
 
 /** The async context of the request being served. */
 export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 /** A fresh request scope; `requestId` is taken from the caller when it sends a usable one. */
-export function createRequestScope(requestId?: string): RequestScope {
+export function createRequestScope(requestId?: string, limits: RequestLimits = UNBOUNDED_REQUEST_LIMITS): RequestScope {
+  const controller = new AbortController();
+  const abort = (reason: RequestAborted): void => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const timer = setTimeout(
+    () =>
+      abort(
+        new RequestAborted(ErrorCode.DEADLINE_EXCEEDED, `The request ran past its ${limits.deadlineMs} ms deadline; this part was not completed.`, {
+          limit: limits.deadlineMs,
+        }),
+      ),
+    limits.deadlineMs,
+  );
+  // The timer must never hold the process open (a scope of a request that never completes, or a script's).
+  timer.unref();
+  const upstream = new UpstreamCallLog((calls) => {
+    if (calls >= limits.maxUpstreamCalls) {
+      abort(
+        new RequestAborted(
+          ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+          `The request made ${limits.maxUpstreamCalls} calls to ThoughtSpot, as many as one request may; ask for smaller pages or fewer nested lists.`,
+          { limit: limits.maxUpstreamCalls },
+        ),
+      );
+    }
+  });
   return {
     requestId: requestId !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? requestId : randomUUID(),
-    upstream: new UpstreamCallLog(),
+    upstream,
+    signal: controller.signal,
+    abort,
+    dispose: () => clearTimeout(timer),
   };
 }
 

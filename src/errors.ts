@@ -13,7 +13,10 @@ import { isThoughtSpotError, UnreachableCaseError } from './thoughtspot/index.js
 export const ErrorCode = {
   /** The caller is not authenticated to this subgraph. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** ThoughtSpot refused the service account the operation (a missing privilege, or a disabled feature). */
+  /**
+   * Not permitted: ThoughtSpot refused the service account the operation (a missing privilege, or a disabled
+   * feature), or a browser origin outside CORS_ORIGINS sent a preflight.
+   */
   FORBIDDEN: 'FORBIDDEN',
   /** An argument was wrong: a malformed ID or cursor, a page size out of range. The message names the argument. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -23,6 +26,22 @@ export const ErrorCode = {
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** ThoughtSpot could not be reached, failed, or rejected the service credentials. */
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /**
+   * This subgraph's own queue to ThoughtSpot was too long for the call to wait (other requests hold the shared rate
+   * budget); ThoughtSpot was not asked. Retry shortly.
+   */
+  OVERLOADED: 'OVERLOADED',
+  /**
+   * The query's static cost is above a configured limit; refused before any upstream call. `extensions.measure`
+   * (`depth`, `nodes` or `lists`), `extensions.value` and `extensions.limit` say which limit and by how much.
+   */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The request ran past its whole-request deadline; the parts not finished by then are null. */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** The request made as many upstream calls as one request may (`extensions.limit`); the rest are null. */
+  UPSTREAM_BUDGET_EXCEEDED: 'UPSTREAM_BUDGET_EXCEEDED',
+  /** The server is shutting down; retry on another instance. */
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   /** Anything unexpected; the message is always the generic one. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -34,17 +53,18 @@ export const ERROR_MESSAGES = {
   UPSTREAM_RATE_LIMITED: 'The directory service is rate limited; try again later.',
   UPSTREAM_TIMEOUT: 'The directory service did not answer in time.',
   UPSTREAM_UNAVAILABLE: 'Directory service is unavailable.',
+  OVERLOADED: 'The directory service is busy with other requests; try again shortly.',
+  SHUTTING_DOWN: 'The server is shutting down; retry on another instance.',
   INTERNAL_SERVER_ERROR: 'Internal server error',
 } as const;
 
-/** Codes whose errors reach clients unchanged (message included): ours, and Apollo's request-level built-ins. */
+/**
+ * Codes whose errors reach clients unchanged (message included): ours, and Apollo's request-level built-ins, which
+ * Apollo raises as its own subclasses of GraphQLError (SyntaxError, ValidationError, UserInputError, BadRequestError,
+ * PersistedQueryNotFoundError…), so they are recognised by their code, never by their class name.
+ */
 const PASS_THROUGH_CODES: ReadonlySet<string> = new Set<string>([
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  ErrorCode.BAD_USER_INPUT,
-  ErrorCode.UPSTREAM_RATE_LIMITED,
-  ErrorCode.UPSTREAM_TIMEOUT,
-  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
   ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
   ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
   ApolloServerErrorCode.BAD_REQUEST,
@@ -54,7 +74,28 @@ const PASS_THROUGH_CODES: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** Extension keys a client may see; anything else (stacktrace, exception, upstream details) is dropped. */
-const PASS_THROUGH_EXTENSIONS: readonly string[] = ['code', 'argumentName', 'retryAfterMs'];
+const PASS_THROUGH_EXTENSIONS: readonly string[] = ['code', 'argumentName', 'retryAfterMs', 'measure', 'value', 'limit'];
+
+/**
+ * Why a request's signal was aborted: its deadline passed, its upstream call budget ran out, or the server is
+ * stopping. The request scope (context.ts) aborts with one of these; upstream calls cut short by it fail with the
+ * adapter's TS_ERR_ABORTED carrying it as the reason, and formatError reports the reason's code instead.
+ */
+export class RequestAborted extends Error {
+  override readonly name = 'RequestAborted';
+  constructor(
+    readonly code: typeof ErrorCode.DEADLINE_EXCEEDED | typeof ErrorCode.UPSTREAM_BUDGET_EXCEEDED | typeof ErrorCode.SHUTTING_DOWN,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+
+  /** The client-facing error. */
+  toGraphQLError(): GraphQLError {
+    return coded(this.code, this.message, { ...this.extensions });
+  }
+}
 
 /** A `BAD_USER_INPUT` error about one argument; `extensions.argumentName` names it for programmatic clients. */
 export function badUserInput(message: string, argumentName?: string): GraphQLError {
@@ -96,8 +137,15 @@ export function toGraphQLError(error: AnyThoughtSpotError): GraphQLError {
     case 'TS_ERR_BAD_REQUEST':
     case 'TS_ERR_CONFLICT':
     case 'TS_ERR_PROTOCOL':
-    case 'TS_ERR_ABORTED':
       return coded(ErrorCode.INTERNAL_SERVER_ERROR, ERROR_MESSAGES.INTERNAL_SERVER_ERROR);
+    // An abort the request itself caused (deadline, budget, shutdown) is reported as that cause; any other abort is
+    // a bug.
+    case 'TS_ERR_ABORTED':
+      return error.reason instanceof RequestAborted
+        ? error.reason.toGraphQLError()
+        : coded(ErrorCode.INTERNAL_SERVER_ERROR, ERROR_MESSAGES.INTERNAL_SERVER_ERROR);
+    case 'TS_ERR_OVERLOADED':
+      return coded(ErrorCode.OVERLOADED, ERROR_MESSAGES.OVERLOADED);
     default:
       throw new UnreachableCaseError(error);
   }
@@ -120,9 +168,17 @@ export function createFormatError(
       }
       return { message: translated.message, ...position, extensions: { ...translated.extensions } };
     }
+    if (original instanceof RequestAborted) {
+      return { message: original.message, ...position, extensions: { ...original.extensions, code: original.code } };
+    }
     const code = formatted.extensions?.['code'];
     if (isGraphQLError(original) && typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
       return { message: formatted.message, ...position, extensions: pick(formatted.extensions ?? {}) };
+    }
+    // A few of Apollo's request errors carry no code, only an HTTP 4xx status (an unsupported persisted-query
+    // version, a hash that does not match its query): they are the client's mistake, raised before execution.
+    if (isGraphQLError(original) && original.path === undefined && isClientStatus(original.extensions['http'])) {
+      return { message: formatted.message, ...position, extensions: { code: ApolloServerErrorCode.BAD_REQUEST } };
     }
     logger.error('internal error masked', {
       message: original instanceof Error ? original.message : String(original),
@@ -139,7 +195,8 @@ export function createFormatError(
 
 // Private: Apollo's `unwrapResolverError` and `instanceof GraphQLError` both assume a single copy of graphql-js. The
 // graphql package ships CommonJS and ESM builds, and a tool that loads both (vitest does) makes `instanceof` lie, so
-// these checks go by shape: a located error has a path and an original error; a GraphQLError names itself.
+// these checks go by shape: a located error has a path and an original error; a GraphQLError (or one of Apollo's
+// subclasses, whose `name` is their own class name) has `extensions` and `locations` of its own.
 function unwrapResolverError(error: unknown): unknown {
   if (isGraphQLError(error)) {
     const { path, originalError } = error as { path?: unknown; originalError?: unknown };
@@ -149,7 +206,14 @@ function unwrapResolverError(error: unknown): unknown {
 }
 
 function isGraphQLError(value: unknown): value is GraphQLError {
-  return value instanceof Error && value.name === 'GraphQLError';
+  if (!(value instanceof Error) || !Object.hasOwn(value, 'locations')) return false;
+  const { extensions } = value as { extensions?: unknown };
+  return typeof extensions === 'object' && extensions !== null;
+}
+
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function coded(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

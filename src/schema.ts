@@ -3,8 +3,9 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
-import { parse } from 'graphql';
+import type { DocumentNode, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { Kind, parse } from 'graphql';
+import { badUserInput } from './errors.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { resolvers as defaultResolvers } from './resolvers/index.js';
 
@@ -33,5 +34,63 @@ export function loadTypeDefs(directory: URL = SCHEMA_DIRECTORY): DocumentNode {
 export function buildSchema(resolvers: Resolvers = defaultResolvers, typeDefs: DocumentNode = loadTypeDefs()): GraphQLSchema {
   // Codegen's Resolvers type is stricter than @apollo/subgraph's map type (it knows every field); they describe
   // the same object.
-  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as SubgraphResolverMap }]);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as SubgraphResolverMap }]);
+  guardEntities(schema, entityKeys(typeDefs));
+  return schema;
+}
+
+/** Each entity type's keys, from its `@key(fields: "…")` directives (single-field keys, as this schema has). */
+export function entityKeys(typeDefs: DocumentNode): ReadonlyMap<string, readonly string[]> {
+  const keys = new Map<string, string[]>();
+  for (const definition of typeDefs.definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+    for (const directive of definition.directives ?? []) {
+      if (directive.name.value !== 'key') continue;
+      const fields = directive.arguments?.find((argument) => argument.name.value === 'fields')?.value;
+      if (fields?.kind !== Kind.STRING) continue;
+      keys.set(definition.name.value, [...(keys.get(definition.name.value) ?? []), fields.value.trim()]);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Checks every `_entities` representation before any of them is looked up. @apollo/subgraph maps representations to
+ * lookups one after the other, so a representation that throws synchronously (an unknown `__typename`) after an
+ * earlier one has started an asynchronous lookup leaves that lookup's rejection unhandled, which ends a Node
+ * process. Validating all of them first means a malformed batch is one BAD_USER_INPUT naming the first bad entry,
+ * and no lookup starts.
+ */
+function guardEntities(schema: GraphQLSchema, keys: ReadonlyMap<string, readonly string[]>): void {
+  const field = schema.getQueryType()?.getFields()['_entities'];
+  if (field === undefined) return;
+  const resolve = field.resolve as GraphQLFieldResolver<unknown, unknown, { representations: unknown }>;
+  field.resolve = (source, args, context, info) => {
+    const { representations } = args;
+    if (!Array.isArray(representations)) {
+      throw badUserInput('Argument "representations" must be a list of entity representations.', 'representations');
+    }
+    representations.forEach((representation, index) => checkRepresentation(representation, index, keys));
+    return resolve(source, args, context, info);
+  };
+}
+
+function checkRepresentation(representation: unknown, index: number, keys: ReadonlyMap<string, readonly string[]>): void {
+  const where = `representations[${index}]`;
+  const fail = (problem: string): never => {
+    throw badUserInput(`Argument "${where}" ${problem}.`, 'representations');
+  };
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) {
+    fail(`must be an object with "__typename" and a key field, but got: ${representation === null ? 'null' : Array.isArray(representation) ? 'a list' : typeof representation}`);
+  }
+  const fields = representation as Record<string, unknown>;
+  const typename = fields['__typename'];
+  const typeKeys = typeof typename === 'string' ? keys.get(typename) : undefined;
+  if (typeKeys === undefined) {
+    fail(`must have "__typename" naming one of ${[...keys.keys()].join(', ')}, but got: ${typeof typename === 'string' ? JSON.stringify(typename.slice(0, 64)) : String(typename)}`);
+    return;
+  }
+  if (!typeKeys.some((key) => typeof fields[key] === 'string')) {
+    fail(`must carry one of the keys of ${String(typename)} (${typeKeys.join(', ')}) as a string`);
+  }
 }

@@ -49,21 +49,21 @@ export type Group = Node & {
   /** Whether ThoughtSpot created and manages this group (for example `All` or `Administrator`). */
   isSystemGroup: Scalars['Boolean']['output'];
   /** The users in this group. */
-  members: UserConnection;
+  members?: Maybe<UserConnection>;
   /** The group's name, unique within its Organization. */
   name: Scalars['String']['output'];
   /** The Organization the group belongs to. */
-  organization: Organization;
+  organization?: Maybe<Organization>;
   /** The groups this group is a direct member of (its parents in the group hierarchy). */
-  parentGroups: GroupConnection;
+  parentGroups?: Maybe<GroupConnection>;
   /** The privileges assigned to the group itself (roles add more; see `roles`). */
   privileges: Array<Privilege>;
   /** ThoughtSpot's own identifier of the group (a GUID). */
   remoteId: Scalars['String']['output'];
   /** The roles assigned to this group (clusters with role-based access control only). */
-  roles: RoleConnection;
+  roles?: Maybe<RoleConnection>;
   /** The groups that are direct members of this group (its children in the group hierarchy). */
-  subGroups: GroupConnection;
+  subGroups?: Maybe<GroupConnection>;
   /** The kind of group. */
   type?: Maybe<GroupType>;
   /** When the group was last modified. */
@@ -140,8 +140,11 @@ export type GroupConnection = {
   nodes: Array<Group>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
-  /** Identifies the total count of items in the connection. */
-  totalCount: Scalars['Int']['output'];
+  /**
+   * Identifies the total count of items in the connection. Selecting it may read the whole list upstream (see each
+   * list's `last` argument); null, with an error at this path, when that read failed.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** An edge in a GroupConnection. */
@@ -215,7 +218,7 @@ export type Organization = Node & {
    * The groups of this Organization. Groups are per Organization: two Organizations can each have a group with the
    * same name.
    */
-  groups: GroupConnection;
+  groups?: Maybe<GroupConnection>;
   /** The Organization's global ID. */
   id: Scalars['ID']['output'];
   /** The Organization's name, unique on the cluster. */
@@ -223,11 +226,11 @@ export type Organization = Node & {
   /** ThoughtSpot's own identifier of the Org: its integer ID, as a string (`0` for the Primary Organization). */
   remoteId: Scalars['String']['output'];
   /** The roles defined in this Organization (clusters with role-based access control only). */
-  roles: RoleConnection;
+  roles?: Maybe<RoleConnection>;
   /** Whether the Organization is active. */
   status?: Maybe<OrganizationStatus>;
   /** The users who are members of this Organization. */
-  users: UserConnection;
+  users?: Maybe<UserConnection>;
   /** Whether the Organization is listed to users who may switch Organizations. */
   visibility?: Maybe<OrganizationVisibility>;
 };
@@ -297,8 +300,11 @@ export type OrganizationConnection = {
   nodes: Array<Organization>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
-  /** Identifies the total count of items in the connection. */
-  totalCount: Scalars['Int']['output'];
+  /**
+   * Identifies the total count of items in the connection. Selecting it may read the whole list upstream (see each
+   * list's `last` argument); null, with an error at this path, when that read failed.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** An edge in an OrganizationConnection. */
@@ -469,6 +475,10 @@ export type Privilege =
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type Query = {
   __typename?: 'Query';
@@ -477,7 +487,7 @@ export type Query = {
   /** Looks up a group by its name within one Organization. Returns null when it does not exist. */
   groupByName?: Maybe<Group>;
   /** The groups of one Organization. */
-  groups: GroupConnection;
+  groups?: Maybe<GroupConnection>;
   /**
    * Fetches an object given its global ID. Returns null when the ID is well formed but the object no longer exists
    * (or the service account cannot see it). A malformed ID, or one issued by another ThoughtSpot connection, is a
@@ -495,13 +505,13 @@ export type Query = {
   /** Looks up an Organization by its name (names are unique on the cluster). Returns null when it does not exist. */
   organizationByName?: Maybe<Organization>;
   /** The Organizations of the cluster. */
-  organizations: OrganizationConnection;
+  organizations?: Maybe<OrganizationConnection>;
   /** Looks up a role by its global ID. Returns null when it does not exist. */
   role?: Maybe<Role>;
   /** Looks up a role by its name within one Organization. Returns null when it does not exist. */
   roleByName?: Maybe<Role>;
   /** The roles of one Organization (clusters with role-based access control only). */
-  roles: RoleConnection;
+  roles?: Maybe<RoleConnection>;
   /** Looks up a user by global ID. Returns null when the user does not exist. */
   user?: Maybe<User>;
   /**
@@ -513,13 +523,17 @@ export type Query = {
   /** Looks up a user by username (usernames are unique on the cluster). Returns null when the user does not exist. */
   userByUsername?: Maybe<User>;
   /** The users of one Organization. */
-  users: UserConnection;
+  users?: Maybe<UserConnection>;
 };
 
 
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryGroupArgs = {
   id: Scalars['ID']['input'];
@@ -529,6 +543,10 @@ export type QueryGroupArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryGroupByNameArgs = {
   name: Scalars['String']['input'];
@@ -539,6 +557,10 @@ export type QueryGroupByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryGroupsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -559,6 +581,10 @@ export type QueryGroupsArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
@@ -568,6 +594,10 @@ export type QueryNodeArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
@@ -577,6 +607,10 @@ export type QueryNodesArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryOrganizationArgs = {
   id: Scalars['ID']['input'];
@@ -586,6 +620,10 @@ export type QueryOrganizationArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryOrganizationByNameArgs = {
   name: Scalars['String']['input'];
@@ -595,6 +633,10 @@ export type QueryOrganizationByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryOrganizationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -612,6 +654,10 @@ export type QueryOrganizationsArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryRoleArgs = {
   id: Scalars['ID']['input'];
@@ -621,6 +667,10 @@ export type QueryRoleArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryRoleByNameArgs = {
   name: Scalars['String']['input'];
@@ -631,6 +681,10 @@ export type QueryRoleByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryRolesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -648,6 +702,10 @@ export type QueryRolesArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
@@ -657,6 +715,10 @@ export type QueryUserArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryUserByEmailArgs = {
   email: Scalars['String']['input'];
@@ -667,6 +729,10 @@ export type QueryUserByEmailArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryUserByUsernameArgs = {
   username: Scalars['String']['input'];
@@ -676,6 +742,10 @@ export type QueryUserByUsernameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
  */
 export type QueryUsersArgs = {
   accountStatus?: InputMaybe<AccountStatus>;
@@ -705,7 +775,7 @@ export type Role = Node & {
   /** The role's description. */
   description: Scalars['String']['output'];
   /** The groups this role is assigned to. */
-  groups: GroupConnection;
+  groups?: Maybe<GroupConnection>;
   /** The role's global ID (it identifies the Organization as well as the role). */
   id: Scalars['ID']['output'];
   /** Whether ThoughtSpot marked the role as deprecated. */
@@ -715,7 +785,7 @@ export type Role = Node & {
   /** The role's name, unique within its Organization. */
   name: Scalars['String']['output'];
   /** The Organization the role is defined in. */
-  organization: Organization;
+  organization?: Maybe<Organization>;
   /** Whether the role can be changed. */
   permission?: Maybe<RolePermission>;
   /** The privileges the role grants. */
@@ -728,7 +798,7 @@ export type Role = Node & {
    * The users who hold this role: the members of the groups it is assigned to, including members of their
    * sub-groups at any depth.
    */
-  users: UserConnection;
+  users?: Maybe<UserConnection>;
 };
 
 
@@ -768,8 +838,11 @@ export type RoleConnection = {
   nodes: Array<Role>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
-  /** Identifies the total count of items in the connection. */
-  totalCount: Scalars['Int']['output'];
+  /**
+   * Identifies the total count of items in the connection. Selecting it may read the whole list upstream (see each
+   * list's `last` argument); null, with an error at this path, when that read failed.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** An edge in a RoleConnection. */
@@ -819,7 +892,7 @@ export type User = Node & {
   /** When the user first signed in, if ever. */
   firstLoginAt?: Maybe<Scalars['DateTime']['output']>;
   /** The groups this user belongs to, in every Organization unless `organizationId` narrows it. */
-  groups: GroupConnection;
+  groups?: Maybe<GroupConnection>;
   /** The user's global ID. */
   id: Scalars['ID']['output'];
   /** Whether the user comes from an external directory. */
@@ -829,7 +902,7 @@ export type User = Node & {
   /** Whether the user is a ThoughtSpot system principal (for example `system` or `tsadmin`). */
   isSystemUser: Scalars['Boolean']['output'];
   /** The Organizations this user is a member of. */
-  organizations: OrganizationConnection;
+  organizations?: Maybe<OrganizationConnection>;
   /** The user's preferred locale, for example `en-US`. */
   preferredLocale?: Maybe<Scalars['String']['output']>;
   /**
@@ -837,14 +910,14 @@ export type User = Node & {
    * user belongs to (directly or through sub-groups) and of the roles assigned to those groups. ThoughtSpot computes
    * them per Organization; without `organizationId` this is the union over every Organization of the user.
    */
-  privileges: Array<Privilege>;
+  privileges?: Maybe<Array<Privilege>>;
   /** ThoughtSpot's own identifier of the user (a GUID). */
   remoteId: Scalars['String']['output'];
   /**
    * The user's effective roles: every role assigned to a group the user belongs to, directly or through
    * sub-groups (roles cannot be assigned to users directly).
    */
-  roles: RoleConnection;
+  roles?: Maybe<RoleConnection>;
   /** When the user was last modified. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The user's username (ThoughtSpot's `name`), unique on the cluster: what the user signs in with. */
@@ -913,8 +986,11 @@ export type UserConnection = {
   nodes: Array<User>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
-  /** Identifies the total count of items in the connection. */
-  totalCount: Scalars['Int']['output'];
+  /**
+   * Identifies the total count of items in the connection. Selecting it may read the whole list upstream (see each
+   * list's `last` argument); null, with an error at this path, when that read failed.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /** An edge in a UserConnection. */
@@ -1148,14 +1224,14 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isExternal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSystemGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  members?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<GroupMembersArgs, 'membership'>>;
+  members?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, RequireFields<GroupMembersArgs, 'membership'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
-  parentGroups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<GroupParentGroupsArgs>>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  parentGroups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<GroupParentGroupsArgs>>;
   privileges?: Resolver<Array<ResolversTypes['Privilege']>, ParentType, ContextType>;
   remoteId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  roles?: Resolver<ResolversTypes['RoleConnection'], ParentType, ContextType, Partial<GroupRolesArgs>>;
-  subGroups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<GroupSubGroupsArgs>>;
+  roles?: Resolver<Maybe<ResolversTypes['RoleConnection']>, ParentType, ContextType, Partial<GroupRolesArgs>>;
+  subGroups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<GroupSubGroupsArgs>>;
   type?: Resolver<Maybe<ResolversTypes['GroupType']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   visibility?: Resolver<ResolversTypes['Visibility'], ParentType, ContextType>;
@@ -1166,7 +1242,7 @@ export type GroupConnectionResolvers<ContextType = Context, ParentType extends R
   edges?: Resolver<Array<ResolversTypes['GroupEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type GroupEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupEdge'] = ResolversParentTypes['GroupEdge']> = {
@@ -1183,13 +1259,13 @@ export type NodeResolvers<ContextType = Context, ParentType extends ResolversPar
 export type OrganizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<OrganizationGroupsArgs>>;
+  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<OrganizationGroupsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   remoteId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  roles?: Resolver<ResolversTypes['RoleConnection'], ParentType, ContextType, Partial<OrganizationRolesArgs>>;
+  roles?: Resolver<Maybe<ResolversTypes['RoleConnection']>, ParentType, ContextType, Partial<OrganizationRolesArgs>>;
   status?: Resolver<Maybe<ResolversTypes['OrganizationStatus']>, ParentType, ContextType>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<OrganizationUsersArgs>>;
+  users?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, Partial<OrganizationUsersArgs>>;
   visibility?: Resolver<Maybe<ResolversTypes['OrganizationVisibility']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1198,7 +1274,7 @@ export type OrganizationConnectionResolvers<ContextType = Context, ParentType ex
   edges?: Resolver<Array<ResolversTypes['OrganizationEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Organization']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type OrganizationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationEdge'] = ResolversParentTypes['OrganizationEdge']> = {
@@ -1220,36 +1296,36 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
   groupByName?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupByNameArgs, 'name'>>;
-  groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<QueryGroupsArgs>>;
+  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<QueryGroupsArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'id'>>;
   organizationByName?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationByNameArgs, 'name'>>;
-  organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
+  organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType, RequireFields<QueryRoleArgs, 'id'>>;
   roleByName?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType, RequireFields<QueryRoleByNameArgs, 'name'>>;
-  roles?: Resolver<ResolversTypes['RoleConnection'], ParentType, ContextType, Partial<QueryRolesArgs>>;
+  roles?: Resolver<Maybe<ResolversTypes['RoleConnection']>, ParentType, ContextType, Partial<QueryRolesArgs>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   userByEmail?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserByEmailArgs, 'email'>>;
   userByUsername?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserByUsernameArgs, 'username'>>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<QueryUsersArgs>>;
+  users?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, Partial<QueryUsersArgs>>;
 };
 
 export type RoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Role'] = ResolversParentTypes['Role'], FederationReferenceType extends FederationReferenceTypes['Role'] = FederationReferenceTypes['Role']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Role']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<RoleGroupsArgs>>;
+  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<RoleGroupsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDeprecated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isExternal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   permission?: Resolver<Maybe<ResolversTypes['RolePermission']>, ParentType, ContextType>;
   privileges?: Resolver<Array<ResolversTypes['Privilege']>, ParentType, ContextType>;
   remoteId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<RoleUsersArgs>>;
+  users?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, Partial<RoleUsersArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1257,7 +1333,7 @@ export type RoleConnectionResolvers<ContextType = Context, ParentType extends Re
   edges?: Resolver<Array<ResolversTypes['RoleEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type RoleEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleEdge'] = ResolversParentTypes['RoleEdge']> = {
@@ -1275,16 +1351,16 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstLoginAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, RequireFields<UserGroupsArgs, 'membership'>>;
+  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, RequireFields<UserGroupsArgs, 'membership'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isExternal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSuperUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSystemUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<UserOrganizationsArgs>>;
+  organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, Partial<UserOrganizationsArgs>>;
   preferredLocale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  privileges?: Resolver<Array<ResolversTypes['Privilege']>, ParentType, ContextType, Partial<UserPrivilegesArgs>>;
+  privileges?: Resolver<Maybe<Array<ResolversTypes['Privilege']>>, ParentType, ContextType, Partial<UserPrivilegesArgs>>;
   remoteId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  roles?: Resolver<ResolversTypes['RoleConnection'], ParentType, ContextType, Partial<UserRolesArgs>>;
+  roles?: Resolver<Maybe<ResolversTypes['RoleConnection']>, ParentType, ContextType, Partial<UserRolesArgs>>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   visibility?: Resolver<ResolversTypes['Visibility'], ParentType, ContextType>;
@@ -1295,7 +1371,7 @@ export type UserConnectionResolvers<ContextType = Context, ParentType extends Re
   edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type UserEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = {

@@ -9,7 +9,7 @@ import { fromGlobalId, fromGlobalIdOfType } from '../relay/global-id.js';
 import type { OrgRecord, UserRecord } from '../thoughtspot/index.js';
 import { groupIdArg, namePatternMatcher, orgIdArg, roleIdArg, sortOrgs, userIdArg, userSort } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
-import { groupsOfOrg, inNamedOrg, listOrg, loadNode, nullIfNotFound, rolesOfOrg, usersOfOrg } from './shared/lists.js';
+import { groupsOfOrg, inNamedOrg, loadNode, nullIfNotFound, rolesOfOrg, rootListOrg, usersOfOrg } from './shared/lists.js';
 
 /** Resolvers of `Query`. */
 export const Query: QueryResolvers = {
@@ -55,12 +55,10 @@ export const Query: QueryResolvers = {
     return index.byName.get(name) ?? null;
   },
   groups(_root, args, ctx, info) {
-    const orgId = listOrg(orgIdArg(ctx, args.organizationId, 'organizationId'), [
+    const { orgId, argumentName } = rootListOrg(ctx, args.organizationId, [
       { id: roleIdArg(ctx, args.roleId, 'roleId'), argumentName: 'roleId' },
     ]);
-    return inNamedOrg(ctx, orgId, args.organizationId == null ? null : 'organizationId', () =>
-      groupsOfOrg(ctx, info, orgId, args, ''),
-    );
+    return inNamedOrg(ctx, orgId, argumentName, () => groupsOfOrg(ctx, info, orgId, args, ''));
   },
 
   user: async (_root, { id }, ctx) =>
@@ -74,13 +72,11 @@ export const Query: QueryResolvers = {
     return first ?? null;
   },
   users(_root, args, ctx, info) {
-    const orgId = listOrg(orgIdArg(ctx, args.organizationId, 'organizationId'), [
+    const { orgId, argumentName } = rootListOrg(ctx, args.organizationId, [
       { id: groupIdArg(ctx, args.groupId, 'groupId'), argumentName: 'groupId' },
       { id: roleIdArg(ctx, args.roleId, 'roleId'), argumentName: 'roleId' },
     ]);
-    return inNamedOrg(ctx, orgId, args.organizationId == null ? null : 'organizationId', () =>
-      usersOfOrg(ctx, info, orgId, args, ''),
-    );
+    return inNamedOrg(ctx, orgId, argumentName, () => usersOfOrg(ctx, info, orgId, args, ''));
   },
 
   role: async (_root, { id }, ctx) =>
@@ -93,11 +89,9 @@ export const Query: QueryResolvers = {
     return index.byName.get(name) ?? null;
   },
   roles(_root, args, ctx, info) {
-    const orgId = listOrg(orgIdArg(ctx, args.organizationId, 'organizationId'), [
+    const { orgId, argumentName } = rootListOrg(ctx, args.organizationId, [
       { id: groupIdArg(ctx, args.groupId, 'groupId'), argumentName: 'groupId' },
     ]);
-    return inNamedOrg(ctx, orgId, args.organizationId == null ? null : 'organizationId', () =>
-      rolesOfOrg(ctx, info, orgId, args, ''),
-    );
+    return inNamedOrg(ctx, orgId, argumentName, () => rolesOfOrg(ctx, info, orgId, args, ''));
   },
 };

@@ -12,7 +12,7 @@ import { PRIMARY_ORG_ID, type GroupNode, type RoleNode } from '../loaders/index.
 import type { UserRecord } from '../thoughtspot/index.js';
 import { orgIdArg, sortGroups, sortOrgs, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
-import { globalIdOf, nullIfNotFound } from './shared/lists.js';
+import { assertOrgExists, globalIdOf, nullIfNotFound } from './shared/lists.js';
 import { toPrivilegeList } from './shared/privileges.js';
 import { ALL_GROUP_NAME } from '../loaders/index.js';
 import { fromGlobalIdOfType } from '../relay/global-id.js';
@@ -33,11 +33,20 @@ function viewIn(ctx: Context, user: UserRecord, orgId: number): Promise<UserReco
   return ctx.loaders.userInOrg.load({ orgId, by: 'id', value: user.id }).catch(nullIfNotFound);
 }
 
+// Private: the Org an `organizationId` argument names, or null without one. An Org that does not exist is the
+// caller's mistake (BAD_USER_INPUT), as on every other list, rather than an empty answer.
+async function namedOrg(ctx: Context, organizationId: string | null | undefined): Promise<number | null> {
+  const orgId = orgIdArg(ctx, organizationId, 'organizationId');
+  if (orgId !== null) await assertOrgExists(ctx, orgId, 'organizationId');
+  return orgId;
+}
+
 /** Resolvers of `User`. */
 export const User: UserResolvers = {
   // By `id` or `username`, through `userByKey`: N references cost one `orgs/search` plus one `users/search` per Org
-  // holding them.
-  __resolveReference(reference, ctx) {
+  // holding them. Async, so a malformed ID rejects this reference's promise instead of throwing into
+  // @apollo/subgraph's loop over the other references (schema.ts `guardEntities`).
+  async __resolveReference(reference, ctx) {
     const ref =
       'id' in reference
         ? { by: 'id' as const, value: fromGlobalIdOfType(ctx.connectionId, reference.id, 'User', 'id').guid }
@@ -53,7 +62,7 @@ export const User: UserResolvers = {
   isExternal: (user) => user.external,
   updatedAt: (user) => user.modifiedAt,
   async privileges(user, args, ctx) {
-    const only = orgIdArg(ctx, args.organizationId, 'organizationId');
+    const only = await namedOrg(ctx, args.organizationId);
     const views = await Promise.all(orgsOf(user, only).map((orgId) => viewIn(ctx, user, orgId)));
     // Sorted, so the union does not depend on which Org answered first.
     return toPrivilegeList(
@@ -67,7 +76,7 @@ export const User: UserResolvers = {
     return listConnection(info, args, keyOf(ctx, user), sortOrgs(orgs, args.orderBy));
   },
   async groups(user, args, ctx, info) {
-    const only = orgIdArg(ctx, args.organizationId, 'organizationId');
+    const only = await namedOrg(ctx, args.organizationId);
     const perOrg = await Promise.all(
       orgsOf(user, only).map(async (orgId): Promise<GroupNode[]> => {
         const [view, index] = await Promise.all([viewIn(ctx, user, orgId), ctx.loaders.groupIndex.load(orgId)]);
@@ -80,7 +89,7 @@ export const User: UserResolvers = {
     return listConnection(info, args, keyOf(ctx, user), sortGroups(perOrg.flat(), args.orderBy));
   },
   async roles(user, args, ctx, info) {
-    const only = orgIdArg(ctx, args.organizationId, 'organizationId');
+    const only = await namedOrg(ctx, args.organizationId);
     const perOrg = await Promise.all(
       orgsOf(user, only).map(async (orgId): Promise<RoleNode[]> => {
         const [view, index] = await Promise.all([viewIn(ctx, user, orgId), ctx.loaders.roleIndex.load(orgId)]);

@@ -11,6 +11,7 @@ import type { Context } from '../../context.js';
 import { fromGlobalIdOfType } from '../../relay/global-id.js';
 import type { GroupNode, RoleNode } from '../../loaders/index.js';
 import type { OrgRecord, SortOptions } from '../../thoughtspot/index.js';
+import { compileNamePattern } from '../../name-pattern.js';
 
 /** A group or role named by a global ID: its Org and its GUID. */
 export interface ScopedId {
@@ -111,15 +112,9 @@ function sortBy<T>(
 }
 
 /**
- * A `%`-pattern matcher with ThoughtSpot's `name_pattern` semantics (CONTRACT.md §5): case-insensitive, `%` matches
- * any run of characters, and no wildcard is implied. Used where a list is filtered in memory (roles, Orgs).
+ * A `%`-pattern matcher with ThoughtSpot's `name_pattern` semantics (CONTRACT.md §5), for lists filtered in memory
+ * (roles, Orgs). Linear time: no regular expression is built from the caller's pattern.
  */
 export function namePatternMatcher(pattern: string | null | undefined): (name: string) => boolean {
-  if (pattern == null) return () => true;
-  const source = pattern
-    .split('%')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`, 'is');
-  return (name) => regex.test(name);
+  return pattern == null ? () => true : compileNamePattern(pattern);
 }

@@ -26,7 +26,7 @@ import {
 import type { ConnectionArgs, ConnectionModel } from '../../relay/connection.js';
 import { toGlobalId, type GlobalIdTarget } from '../../relay/global-id.js';
 import type { GroupType, UserRecord } from '../../thoughtspot/index.js';
-import { groupIdArg, groupSort, namePatternMatcher, roleIdArg, sortRoles, userIdArg, userSort, type ScopedId } from './args.js';
+import { groupIdArg, groupSort, namePatternMatcher, orgIdArg, roleIdArg, sortRoles, userIdArg, userSort, type ScopedId } from './args.js';
 import { listConnection, pagedConnection } from './connections.js';
 import { privilegeFilter } from './privileges.js';
 
@@ -85,6 +85,20 @@ export function listOrg(explicit: number | null, scoped: readonly { readonly id:
     }
   }
   return orgId ?? PRIMARY_ORG_ID;
+}
+
+/**
+ * The Org a root list runs in (see listOrg) and the argument that named it: `organizationId`, or the group or role
+ * ID whose Org it is, or null for the Primary Org by default. inNamedOrg reports a missing Org against that argument.
+ */
+export function rootListOrg(
+  ctx: Context,
+  organizationId: string | null | undefined,
+  scoped: readonly { readonly id: ScopedId | null; readonly argumentName: string }[],
+): { readonly orgId: number; readonly argumentName: string | null } {
+  const explicit = orgIdArg(ctx, organizationId, 'organizationId');
+  const orgId = listOrg(explicit, scoped);
+  return { orgId, argumentName: explicit !== null ? 'organizationId' : (scoped.find((s) => s.id !== null)?.argumentName ?? null) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { badUserInput, createFormatError, toGraphQLError } from '../../../src/errors.js';
+import { RequestAborted, badUserInput, createFormatError, toGraphQLError } from '../../../src/errors.js';
 import {
   ThoughtSpotAbortedError,
   ThoughtSpotAuthError,
@@ -98,6 +98,35 @@ describe('formatError', () => {
       message: 'Argument "first" must be an integer between 0 and 100, but got: 101.',
       path: ['users'],
       extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
+    });
+  });
+
+  it("passes Apollo's request-level errors whatever their class is named (Apollo subclasses GraphQLError)", () => {
+    // Apollo's SyntaxError, ValidationError, UserInputError… set `name` to their own class name; a check on the name
+    // "GraphQLError" masked every one of them. The HTTP suites (test/e2e/abuse.test.ts) drive the real classes.
+    for (const [name, code] of [
+      ['SyntaxError', 'GRAPHQL_PARSE_FAILED'],
+      ['ValidationError', 'GRAPHQL_VALIDATION_FAILED'],
+      ['UserInputError', 'BAD_USER_INPUT'],
+      ['BadRequestError', 'BAD_REQUEST'],
+      ['PersistedQueryNotFoundError', 'PERSISTED_QUERY_NOT_FOUND'],
+    ] as const) {
+      const error = new (class extends GraphQLError {
+        override readonly name = name;
+      })(`a ${name}`, { extensions: { code } });
+      expect(formatError({ message: error.message, extensions: { code } }, error)).toEqual({ message: `a ${name}`, extensions: { code } });
+    }
+  });
+
+  it('reports an upstream call cut short by the request deadline or budget as that cause', () => {
+    const reason = new RequestAborted('DEADLINE_EXCEEDED', 'The request ran past its 25000 ms deadline; this part was not completed.', {
+      limit: 25_000,
+    });
+    const { formatted, error } = asResolverError(new ThoughtSpotAbortedError('aborted', { ...details, reason }));
+    expect(formatError(formatted, error)).toEqual({
+      message: reason.message,
+      path: ['users'],
+      extensions: { code: 'DEADLINE_EXCEEDED', limit: 25_000 },
     });
   });
 
