@@ -5,22 +5,45 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
 import type { Dispatcher } from 'undici';
-import type { Config, LogLevel } from './config.js';
+import type { Config, CorsPolicy, LogLevel } from './config.js';
 import { LOG_LEVELS } from './config.js';
-import { createContextFunction, createRequestScope, requestScope, type Context } from './context.js';
+import { createContextFunction, createRequestScope, requestScope, type Context, type RequestScope } from './context.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { createFormatError } from './errors.js';
+import { createFormatError, ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors.js';
+import { inputLimitsPlugin } from './plugins/input-limits.js';
+import { queryCostPlugin } from './plugins/query-cost.js';
 import { requestLogPlugin, type RequestLogEntry } from './plugins/request-log.js';
 import { buildSchema } from './schema.js';
+import { KnownOperationTypesRule } from './validation/operation-types.js';
 import { createThoughtSpotClient, type Logger, type ServiceCredentials, type ThoughtSpotClient } from './thoughtspot/index.js';
 
 /** Largest request body accepted (a GraphQL document with variables is a few kilobytes). */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-/** How long `stop()` lets in-flight requests finish before closing their sockets. */
-export const STOP_GRACE_PERIOD_MS = 10_000;
+
+/** The request headers a browser may send cross-origin, besides the CORS-safelisted ones (the Fetch standard's list). */
+export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'] as const;
+const CORS_ALLOWED_METHODS = 'GET, POST, OPTIONS';
+/** How long a browser may reuse a preflight answer: two hours, Chromium's cap (Firefox allows a day). */
+export const CORS_MAX_AGE_SECONDS = 7_200;
+// Response headers a cross-origin script may read besides the safelisted ones: the request id for support tickets,
+// Retry-After for the shutdown answer.
+const CORS_EXPOSED_HEADERS = 'x-request-id, retry-after';
+// A serialized http(s) origin as browsers send it in the Origin header (used to vet what `*` reflects), and the
+// development default's loopback origins on any port.
+const HTTP_ORIGIN = /^https?:\/\/[A-Za-z0-9.\-[\]:]+$/;
+const LOCALHOST_ORIGIN = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+
+/** Seconds a client refused during shutdown is told to wait (`Retry-After`) before retrying on another instance. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+// After the grace period, how long the final 503 answers get to reach their clients before every connection is
+// closed: the answers are small, so only a client that has stopped reading needs this long.
+const SHUTDOWN_FLUSH_MS = 1_000;
+/** The body of the 503 answered to requests refused or cut short by shutdown. */
+export const SHUTTING_DOWN_BODY = {
+  errors: [{ message: ERROR_MESSAGES.SHUTTING_DOWN, extensions: { code: ErrorCode.SHUTTING_DOWN } }],
+} as const;
 
 /** Replaceable parts, for tests and embedding. */
 export interface AppOverrides {
@@ -44,7 +67,13 @@ export interface App {
   execute(request: GraphQLRequest): Promise<GraphQLResponse>;
   /** Starts serving HTTP; resolves to the URL clients use (`http://localhost:PORT/` when bound to every interface). */
   listen(port?: number, host?: string): Promise<string>;
-  /** Drains in-flight requests, then closes the HTTP server, the adapter and the emulator. Idempotent. */
+  /**
+   * Stops: the listening socket closes at once, idle keep-alive connections are closed, requests arriving on other
+   * connections are answered 503 `SHUTTING_DOWN`, and requests in flight get up to `config.shutdownGraceMs` to finish
+   * (their responses carry `Connection: close`); those still running then are answered 503 `SHUTTING_DOWN` and their
+   * upstream work is aborted. Then every connection, Apollo Server, the adapter and the emulator are closed.
+   * Idempotent: every call returns the same promise.
+   */
   stop(): Promise<void>;
 }
 
@@ -76,6 +105,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       rateLimit: config.upstream.rateLimit ?? false,
       logger,
       onUpstreamCall: (event) => requestScope.getStore()?.upstream.record(event),
+      // Each call runs under its request's scope: bound by the request's deadline and budget (its signal), and
+      // queued fairly against other requests (the scope is the flow).
+      callContext: () => requestScope.getStore(),
     });
   }
 
@@ -98,25 +130,97 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       warn: (message: unknown) => logger.warn(String(message)),
       error: (message: unknown) => logger.error(String(message)),
     },
+    // The configuration decides the environment (landing page, introspection), not a second read of NODE_ENV.
+    nodeEnv: config.environment,
     // main.ts owns the signals: it stops the whole app (emulator and adapter included), not only Apollo.
     stopOnTerminationSignals: false,
+    // No ApolloServerPluginDrainHttpServer: the drain below replaces it. That plugin runs inside `server.stop()` and,
+    // when its grace period ends, ends and destroys the sockets of requests still running, so their clients see a
+    // dropped connection instead of an answer; meanwhile requests arriving on kept-alive connections are served as
+    // usual, with keep-alive, and nothing tells a client that its connection is about to go. The drain here answers
+    // both with a coded 503 that a router or client can retry elsewhere, and only then stops Apollo.
+    // Mutations and subscriptions are validation errors until the schema has them (validation/operation-types.ts).
+    validationRules: [KnownOperationTypesRule],
+    // A bound on the document before graphql-js's recursive passes see it (config.ts QUERY_MAX_TOKENS).
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_GRACE_PERIOD_MS }),
+      inputLimitsPlugin(),
+      queryCostPlugin(config.queryLimits),
       requestLogPlugin({ logger, ...(overrides.onRequestLog === undefined ? {} : { onEntry: overrides.onRequestLog }) }),
     ],
   });
   await server.start();
+
+  // Every request between its arrival and its response's end, with its scope (so shutdown can abort its upstream
+  // work). `close` fires once per response: after the last byte is handed to the OS, or when its socket is destroyed.
+  const inFlight = new Map<ServerResponse, RequestScope>();
+  let draining = false;
+  let onIdle: (() => void) | undefined;
   httpServer.on('request', (req, res) => {
-    const scope = createRequestScope(headerValue(req.headers['x-request-id']));
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/' || pathname === '/graphql') setCorsHeaders(res, config.cors, headerValue(req.headers.origin));
+    if (draining) return sendShuttingDown(res);
+    const scope = createRequestScope(headerValue(req.headers['x-request-id']), config.request);
     res.setHeader('x-request-id', scope.requestId);
+    inFlight.set(res, scope);
+    res.once('close', () => {
+      scope.dispose();
+      inFlight.delete(res);
+      if (inFlight.size === 0) onIdle?.();
+    });
     requestScope.run(scope, () => {
-      handleHttp(server, contextFunction, req, res).catch((error: unknown) => {
+      handleHttp(server, contextFunction, config.cors, req, res).catch((error: unknown) => {
+        // Already answered (503 at the end of the grace period): the client has what it will get.
+        if (res.writableEnded) return;
         logger.error('http handler failed', { message: error instanceof Error ? error.message : String(error) });
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.destroy();
       });
     });
   });
+
+  /** Resolves once no response is in flight, or after `ms` (then to false). */
+  const waitForIdle = (ms: number): Promise<boolean> => {
+    if (inFlight.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        onIdle = undefined;
+        resolve(false);
+      }, ms);
+      onIdle = () => {
+        clearTimeout(timer);
+        onIdle = undefined;
+        resolve(true);
+      };
+    });
+  };
+
+  const drainHttp = async (): Promise<void> => {
+    draining = true;
+    // Stops accepting at once (the listening socket closes synchronously); resolves when the last connection is gone.
+    const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
+    // Node 19+ already does this inside close(); stated here because the drain depends on it.
+    httpServer.closeIdleConnections();
+    // Each running request's response is its connection's last: Node closes the socket after a response that says so.
+    for (const res of inFlight.keys()) if (!res.headersSent) res.setHeader('connection', 'close');
+    if (!(await waitForIdle(config.shutdownGraceMs))) {
+      const stillRunning = [...inFlight];
+      logger.warn('shutdown grace period ended; answering requests still running with 503', {
+        requests: stillRunning.length,
+        graceMs: config.shutdownGraceMs,
+      });
+      for (const [res, scope] of stillRunning) {
+        scope.abort(new RequestAborted(ErrorCode.SHUTTING_DOWN, ERROR_MESSAGES.SHUTTING_DOWN));
+        // A response already streaming cannot change its status; cutting it short is the only signal left.
+        if (res.headersSent) res.destroy();
+        else sendShuttingDown(res);
+      }
+      await waitForIdle(SHUTDOWN_FLUSH_MS);
+    }
+    // What is left holds no request: connections that never sent one, or whose request had not fully arrived.
+    httpServer.closeAllConnections();
+    await closed;
+  };
 
   let stopping: Promise<void> | undefined;
   const resolvedClient = client;
@@ -141,9 +245,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     stop() {
       stopping ??= (async () => {
+        // HTTP first: Apollo refuses to execute once stopped, so it stops only when no response depends on it.
+        await drainHttp();
         await server.stop();
-        if (ownsClient) await resolvedClient.close();
-        if (emulator !== null) await emulator.close();
+        // The emulator closes alongside the adapter, not after it: an upstream call still waiting on it (possible only
+        // when the grace period ran out) would otherwise hold the adapter's close for its own grace period.
+        await Promise.all([ownsClient ? resolvedClient.close() : undefined, emulator?.close()]);
       })();
       return stopping;
     },
@@ -151,10 +258,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 }
 
 // Private: one HTTP exchange. Only `/` and `/graphql` serve GraphQL (GET for queries and the landing page, POST for
-// everything); `/health` answers liveness probes without touching ThoughtSpot.
+// everything, OPTIONS for CORS preflights); `/health` answers liveness probes without touching ThoughtSpot. After
+// each wait the response may already have been answered by shutdown (503 at the end of the grace period), and then
+// nothing more is written.
 async function handleHttp(
   server: ApolloServer<Context>,
   context: () => Promise<Context>,
+  cors: CorsPolicy,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -164,7 +274,9 @@ async function handleHttp(
     return sendJson(res, 200, { status: 'ok' });
   }
   if (url.pathname !== '/' && url.pathname !== '/graphql') return sendJson(res, 404, { status: 'not found' });
+  if (req.method === 'OPTIONS') return answerOptions(cors, req, res);
   const text = req.method === 'POST' ? await readBody(req) : '';
+  if (res.writableEnded) return;
   if (text === null) {
     return sendJson(res, 413, { errors: [{ message: `Request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
   }
@@ -184,14 +296,78 @@ async function handleHttp(
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
     context,
   });
+  if (res.writableEnded || res.destroyed) return;
   res.statusCode = response.status ?? 200;
-  for (const [name, value] of response.headers) res.setHeader(name, value);
+  for (const [name, value] of response.headers) {
+    // Vary is a list: Apollo's values join the `Origin` the CORS handling put there.
+    if (name === 'vary') appendVary(res, value);
+    else res.setHeader(name, value);
+  }
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
     return;
   }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  for await (const chunk of response.body.asyncIterator) {
+    if (res.destroyed) return;
+    res.write(chunk);
+  }
   res.end();
+}
+
+// Private: CORS (https://fetch.spec.whatwg.org/#http-cors-protocol). Every GraphQL response says it varies by Origin,
+// so a cache never hands one origin's answer to another; an allowed origin is echoed exactly (never `*`), and a
+// disallowed one gets no CORS header at all, which is how a browser is told no. Credentials are never allowed
+// (config.ts CorsPolicy explains why), so echoing the origin for `*` exposes nothing a cookie would unlock.
+function allowedOrigin(cors: CorsPolicy, origin: string | undefined): string | null {
+  if (origin === undefined) return null;
+  if (cors.origins === '*') return HTTP_ORIGIN.test(origin) ? origin : null;
+  if (cors.origins.includes(origin)) return origin;
+  return cors.allowLocalhost && LOCALHOST_ORIGIN.test(origin) ? origin : null;
+}
+
+function setCorsHeaders(res: ServerResponse, cors: CorsPolicy, origin: string | undefined): void {
+  appendVary(res, 'Origin');
+  const allowed = allowedOrigin(cors, origin);
+  if (allowed === null) return;
+  res.setHeader('access-control-allow-origin', allowed);
+  res.setHeader('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+}
+
+// Private: a preflight (OPTIONS with Origin and Access-Control-Request-Method) from an allowed origin gets 204 and the
+// methods and headers it may use; from any other origin, 403 naming it, for the person reading the network panel
+// (the browser itself only needs the missing Access-Control-Allow-Origin). Any other OPTIONS gets the allowed methods.
+function answerOptions(cors: CorsPolicy, req: IncomingMessage, res: ServerResponse): void {
+  const origin = headerValue(req.headers.origin);
+  const isPreflight = origin !== undefined && req.headers['access-control-request-method'] !== undefined;
+  if (!isPreflight) {
+    res.writeHead(204, { allow: CORS_ALLOWED_METHODS });
+    res.end();
+    return;
+  }
+  if (allowedOrigin(cors, origin) === null) {
+    return sendJson(res, 403, {
+      errors: [{ message: `Origin ${JSON.stringify(origin)} is not allowed to call this subgraph (CORS_ORIGINS).`, extensions: { code: ErrorCode.FORBIDDEN } }],
+    });
+  }
+  res.writeHead(204, {
+    'access-control-allow-methods': CORS_ALLOWED_METHODS,
+    'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(', '),
+    'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
+  });
+  res.end();
+}
+
+function appendVary(res: ServerResponse, value: string): void {
+  const current = res.getHeader('vary');
+  const names = [...(current === undefined ? [] : String(current).split(',')), ...value.split(',')].map((name) => name.trim()).filter(Boolean);
+  const unique = names.filter((name, index) => names.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index);
+  res.setHeader('vary', unique.join(', '));
+}
+
+// Private: the answer to a request that shutdown refused or cut short. `Connection: close` makes it the connection's
+// last response, so the client sends its retry elsewhere instead of back down this connection.
+function sendShuttingDown(res: ServerResponse): void {
+  sendJson(res, 503, SHUTTING_DOWN_BODY, { connection: 'close', 'retry-after': String(SHUTDOWN_RETRY_AFTER_SECONDS) });
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -223,6 +399,56 @@ function urlOf(server: Server, host: string | undefined): string {
   const { port } = server.address() as AddressInfo;
   const shown = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/`;
+}
+
+/** The process-level last line of defence (main.ts installs it on `process`). */
+export interface ProcessGuards {
+  /** Unhandled promise rejections seen since start; each is logged with the running count. */
+  readonly unhandledRejections: number;
+  /** For `process.on('unhandledRejection')`. */
+  onUnhandledRejection(reason: unknown): void;
+  /** For `process.on('uncaughtException')`. */
+  onUncaughtException(error: unknown): void;
+}
+
+/** Exit status after an uncaught exception: EX_SOFTWARE (sysexits.h), an internal software error. */
+export const EXIT_UNCAUGHT_EXCEPTION = 70;
+
+/**
+ * Builds the handlers of the two process-level failure events. They differ on purpose:
+ *
+ * - An unhandled rejection is a promise nobody awaited, typically a fire-and-forget call whose caller has already
+ *   answered. Node's default (since 15) is to end the process, which would cut every other request in flight for the
+ *   sake of one that has already finished; the state the rejection belongs to is gone with its promise, so the
+ *   process keeps serving. It is logged (name and message only: a rejection's value may be any object, and a stack
+ *   adds nothing an alert needs) and counted, so a rising count shows up in the logs rather than being swallowed.
+ * - An uncaught exception unwound a synchronous stack at an arbitrary point: a half-updated cache, a semaphore slot
+ *   never released, a socket in an unknown state. Node's documentation says it is not safe to resume normal operation
+ *   after one (https://nodejs.org/api/process.html#warning-using-uncaughtexception-correctly), so it is logged with its
+ *   stack (the one thing that makes a crash diagnosable) and the process exits at once with EXIT_UNCAUGHT_EXCEPTION,
+ *   without a drain that would run on that state; the orchestrator restarts it and the router retries elsewhere.
+ */
+export function createProcessGuards(logger: Logger, exit: (code: number) => void): ProcessGuards {
+  let unhandledRejections = 0;
+  return {
+    get unhandledRejections() {
+      return unhandledRejections;
+    },
+    onUnhandledRejection(reason) {
+      unhandledRejections += 1;
+      logger.error('unhandled promise rejection; the process keeps serving', {
+        error: reason instanceof Error ? `${reason.name}: ${reason.message}` : `a non-Error value (${reason === null ? 'null' : typeof reason})`,
+        unhandledRejections,
+      });
+    },
+    onUncaughtException(error) {
+      logger.error('uncaught exception; exiting', {
+        error: error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `a non-Error value (${error === null ? 'null' : typeof error})`,
+        exitCode: EXIT_UNCAUGHT_EXCEPTION,
+      });
+      exit(EXIT_UNCAUGHT_EXCEPTION);
+    },
+  };
 }
 
 /**

@@ -9,9 +9,33 @@ export type SeedSpec = 'demo' | 'minimal' | { readonly large: { readonly users: 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * `production` only when NODE_ENV is exactly `production`, the same comparison Apollo Server and most of the Node
+ * ecosystem make; anything else, unset and `test` included, is `development`.
+ */
+export type Environment = 'production' | 'development';
+
+/**
+ * Which browser origins may call the subgraph across origins (CORS). No `Access-Control-Allow-Credentials` is ever
+ * sent: callers authenticate with an `Authorization` header, which needs no credentialed CORS, so even `*` never
+ * exposes responses that a browser fetched with the user's cookies.
+ */
+export interface CorsPolicy {
+  /** Exact origins allowed (normalized: lower-case scheme and host, no default port), or `*` for every http(s) origin. */
+  readonly origins: readonly string[] | '*';
+  /**
+   * Also allow `http://localhost`, `http://127.0.0.1` and `http://[::1]` on any port: the development default
+   * (CORS_ORIGINS unset outside production), so a front end on a local dev server can call `npm start`.
+   */
+  readonly allowLocalhost: boolean;
+}
+
 /** Where the directory comes from. */
 export type DirectorySource =
-  /** Nothing configured: an in-process emulator with a seed (development, demos, `npm start`). */
+  /**
+   * Nothing configured: an in-process emulator with a seed (development, demos, `npm start`). In production only
+   * with ALLOW_EMBEDDED_EMULATOR=true.
+   */
   | { readonly kind: 'embedded'; readonly seed: SeedSpec }
   /** A real ThoughtSpot cluster. */
   | {
@@ -29,6 +53,8 @@ export interface Config {
   /** Interface to bind; undefined binds every interface, as Node does by default. */
   readonly host: string | undefined;
   readonly logLevel: LogLevel;
+  /** From NODE_ENV; decides the defaults of ALLOW_EMBEDDED_EMULATOR and CORS_ORIGINS, and Apollo's `nodeEnv`. */
+  readonly environment: Environment;
   readonly directory: DirectorySource;
   /**
    * Names the ThoughtSpot connection inside every global ID, so IDs issued for one cluster are rejected by a subgraph
@@ -53,9 +79,36 @@ export interface Config {
     readonly lookupMaxKeys: number;
     readonly scanPageSize: number;
   };
+  /** The runtime backstops of one GraphQL request (DESIGN.md §7b). */
+  readonly request: {
+    /**
+     * Whole-request deadline, upstream retries and queueing included. It may be shorter than `upstream.timeoutMs`:
+     * then the request deadline is the one that ends a slow call.
+     */
+    readonly deadlineMs: number;
+    /** Upstream calls one request may make, token mints and retries included. */
+    readonly maxUpstreamCalls: number;
+  };
+  /** The static limits a query is checked against before execution (DESIGN.md §7b). */
+  readonly queryLimits: {
+    /** Deepest field nesting. */
+    readonly maxDepth: number;
+    /** Most nodes the query can return, connection sizes multiplied down the tree (GitHub's node limit). */
+    readonly maxNodes: number;
+    /** Most upstream lists the query can open. */
+    readonly maxLists: number;
+    /** Most lexical tokens in a document; the parser stops at this many (Apollo Server's `parseOptions.maxTokens`). */
+    readonly maxTokens: number;
+  };
+  readonly cors: CorsPolicy;
+  /**
+   * How long `stop()` lets in-flight requests finish; those still running then are answered 503 SHUTTING_DOWN. Keep
+   * it below the orchestrator's kill timeout (Kubernetes' default `terminationGracePeriodSeconds` is 30 s).
+   */
+  readonly shutdownGraceMs: number;
 }
 
-/** Thrown by `loadConfig`; `problems` lists every invalid variable, in variable-name order. */
+/** Thrown by `loadConfig`; `problems` lists every invalid variable, in the order of the README's configuration table. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
@@ -85,6 +138,33 @@ export const CONFIG_DEFAULTS = {
   //   page on the small tenants, and bounded by the tenant's size on the large ones.
   THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: 10,
   THOUGHTSPOT_USER_SCAN_PAGE_SIZE: 1_000,
+  // Under the 30 s a router gives a subgraph by default, so the subgraph answers (with the finished parts and a coded
+  // error for the rest) before the router gives up on it and the caller gets nothing at all.
+  REQUEST_DEADLINE_MS: 25_000,
+  // Batching makes a query cost about one call per list per Organization it touches (README, Cost model): 250 covers
+  // the lists QUERY_MAX_LISTS allows across a few Organizations, with room for retries and token mints, while one
+  // request can take at most about 3 s of the shared rate budget (250 calls at 90/s).
+  REQUEST_MAX_UPSTREAM_CALLS: 250,
+  QUERY_MAX_DEPTH: 15,
+  // GitHub's GraphQL API limit: 500,000 nodes per query.
+  QUERY_MAX_NODES: 500_000,
+  QUERY_MAX_LISTS: 50,
+  // Apollo Router's default parser limit. Real queries are a few hundred tokens; the bound keeps graphql-js's
+  // recursive validation (fragment cycle detection walks a chain of fragments by recursion) far from the stack's end:
+  // a document of 4,000 chained fragments (about 32,000 tokens) overflowed it, so the setting stops at 20,000.
+  QUERY_MAX_TOKENS: 15_000,
+  // Kubernetes kills a pod 30 s after SIGTERM by default, so 10 s of grace leaves ample room for the closing steps;
+  // `docker stop` waits only 10 s, so a container needs a longer stop timeout (README, Docker).
+  SHUTDOWN_GRACE_MS: 10_000,
+} as const;
+
+/**
+ * The defaults that depend on NODE_ENV (the README's configuration table): outside production the embedded emulator
+ * serves when THOUGHTSPOT_URL is unset and the localhost origins may call across origins; in production neither.
+ */
+export const ENVIRONMENT_DEFAULTS = {
+  development: { ALLOW_EMBEDDED_EMULATOR: true, CORS_ORIGINS: 'localhost' },
+  production: { ALLOW_EMBEDDED_EMULATOR: false, CORS_ORIGINS: 'none' },
 } as const;
 
 const CONNECTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -107,6 +187,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, but got: ${JSON.stringify(logLevelRaw)}.`);
   }
 
+  // Exactly `production`, untrimmed: the comparison Apollo Server and most of the ecosystem make, so the landing page,
+  // introspection and this file never disagree about which environment they are in.
+  const environment: Environment = env['NODE_ENV'] === 'production' ? 'production' : 'development';
+  const allowRaw = read('ALLOW_EMBEDDED_EMULATOR');
+  let allowEmbedded: boolean = ENVIRONMENT_DEFAULTS[environment].ALLOW_EMBEDDED_EMULATOR;
+  if (allowRaw === 'true' || allowRaw === 'false') allowEmbedded = allowRaw === 'true';
+  else if (allowRaw !== undefined) {
+    problems.push(`ALLOW_EMBEDDED_EMULATOR must be true or false, but got: ${JSON.stringify(allowRaw)}.`);
+  }
+
   const url = read('THOUGHTSPOT_URL');
   const username = read('THOUGHTSPOT_USERNAME');
   const secretKey = read('THOUGHTSPOT_SECRET_KEY');
@@ -117,10 +207,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     for (const name of ['THOUGHTSPOT_USERNAME', 'THOUGHTSPOT_SECRET_KEY', 'THOUGHTSPOT_PASSWORD'] as const) {
       if (read(name) !== undefined) problems.push(`${name} is set, so THOUGHTSPOT_URL must be set too, but got: nothing.`);
     }
+    // Production never serves the emulator's demo directory by accident: a deployment that lost its THOUGHTSPOT_URL
+    // must fail to start, not answer with made-up Organizations (DESIGN.md §7).
+    if (!allowEmbedded) {
+      problems.push(
+        allowRaw === 'false'
+          ? 'THOUGHTSPOT_URL must be set when ALLOW_EMBEDDED_EMULATOR is false, but got: nothing.'
+          : 'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
+      );
+    }
     const seed = parseSeed(seedRaw ?? CONFIG_DEFAULTS.EMULATOR_SEED);
     if (seed === null) {
       problems.push(`EMULATOR_SEED must be demo, minimal or large:<users> (1 to 1000000), but got: ${JSON.stringify(seedRaw)}.`);
-    } else directory = { kind: 'embedded', seed };
+    } else if (allowEmbedded) directory = { kind: 'embedded', seed };
   } else {
     const baseUrl = parseBaseUrl(url);
     if (baseUrl === null) {
@@ -175,6 +274,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems,
   );
 
+  // THOUGHTSPOT_TIMEOUT_MS above REQUEST_DEADLINE_MS is allowed on purpose: each bounds a different thing (one call,
+  // one request), and whichever ends first wins, so no combination is contradictory.
+  const deadlineMs = integer(read('REQUEST_DEADLINE_MS'), 'REQUEST_DEADLINE_MS', 1, 600_000, CONFIG_DEFAULTS.REQUEST_DEADLINE_MS, problems);
+  const maxUpstreamCalls = integer(
+    read('REQUEST_MAX_UPSTREAM_CALLS'),
+    'REQUEST_MAX_UPSTREAM_CALLS',
+    1,
+    100_000,
+    CONFIG_DEFAULTS.REQUEST_MAX_UPSTREAM_CALLS,
+    problems,
+  );
+  const maxDepth = integer(read('QUERY_MAX_DEPTH'), 'QUERY_MAX_DEPTH', 1, 100, CONFIG_DEFAULTS.QUERY_MAX_DEPTH, problems);
+  const maxNodes = integer(read('QUERY_MAX_NODES'), 'QUERY_MAX_NODES', 1, 100_000_000, CONFIG_DEFAULTS.QUERY_MAX_NODES, problems);
+  const maxLists = integer(read('QUERY_MAX_LISTS'), 'QUERY_MAX_LISTS', 1, 10_000, CONFIG_DEFAULTS.QUERY_MAX_LISTS, problems);
+  const maxTokens = integer(read('QUERY_MAX_TOKENS'), 'QUERY_MAX_TOKENS', 100, 20_000, CONFIG_DEFAULTS.QUERY_MAX_TOKENS, problems);
+  const cors = parseCors(read('CORS_ORIGINS'), environment, problems);
+  const shutdownGraceMs = integer(read('SHUTDOWN_GRACE_MS'), 'SHUTDOWN_GRACE_MS', 0, 600_000, CONFIG_DEFAULTS.SHUTDOWN_GRACE_MS, problems);
+
   if (problems.length > 0 || directory === undefined) throw new ConfigError(problems);
   const connectionId =
     connectionRaw ?? (directory.kind === 'remote' ? new URL(directory.baseUrl).hostname.toLowerCase() : 'emulator');
@@ -182,10 +299,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     port,
     host,
     logLevel: logLevelRaw as LogLevel,
+    environment,
     directory,
     connectionId,
     upstream: { timeoutMs, maxRetries, rateLimit: rps === 0 ? null : { requestsPerSecond: rps, burst } },
     userBatch: { lookupMaxKeys, scanPageSize },
+    request: { deadlineMs, maxUpstreamCalls },
+    queryLimits: { maxDepth, maxNodes, maxLists, maxTokens },
+    cors,
+    shutdownGraceMs,
   });
 }
 
@@ -197,6 +319,49 @@ function integer(raw: string | undefined, name: string, min: number, max: number
     return fallback;
   }
   return Number(raw);
+}
+
+// Private: unset means the environment's default; set, the list is complete (localhost is then allowed only if listed),
+// so what a deployment allows is always exactly what its variable says. Empty entries (a trailing comma) are ignored.
+function parseCors(raw: string | undefined, environment: Environment, problems: string[]): CorsPolicy {
+  const fallback: CorsPolicy = { origins: [], allowLocalhost: ENVIRONMENT_DEFAULTS[environment].CORS_ORIGINS === 'localhost' };
+  if (raw === undefined) return fallback;
+  if (raw === '*') return { origins: '*', allowLocalhost: false };
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const origins = entries.map(parseOrigin);
+  const invalid = entries.filter((_, index) => origins[index] === null);
+  if (entries.length === 0 || invalid.length > 0) {
+    problems.push(
+      `CORS_ORIGINS must be * or a comma-separated list of http(s) origins without path, query, credentials or wildcards (e.g. https://app.example.com,http://localhost:3000), but got: ${(invalid.length > 0 ? invalid : [raw]).map((entry) => JSON.stringify(redactUrl(entry))).join(', ')}.`,
+    );
+    return fallback;
+  }
+  return { origins: [...new Set(origins as string[])], allowLocalhost: false };
+}
+
+// Private: an origin as a browser serializes it in the Origin header (scheme://host[:port], lower case, no default
+// port), so the app can compare the header with the list as plain strings. A trailing slash is tolerated.
+function parseOrigin(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  const bare =
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]/.test(raw) &&
+    // WHATWG URLs accept `*` in a host name; a wildcard here would look like it works and match nothing.
+    !url.hostname.includes('*');
+  return bare ? url.origin : null;
 }
 
 function parseSeed(raw: string): SeedSpec | null {

@@ -296,22 +296,15 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 async function main(): Promise<void> {
   const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-  const outcome = await runCli(process.argv.slice(2), io);
-  if (typeof outcome === 'number') {
-    process.exitCode = outcome;
-    return;
-  }
   // The first SIGINT or SIGTERM closes the server (kept-alive and in-flight connections included) and lets the
   // process end on its own with code 0. A second one, from an impatient Ctrl+C or a supervisor, exits at once.
   // The handlers stay installed (`on`, not `once`) so the second signal is ours to handle too: without a listener,
   // Node would die of the signal, and under a signal-relaying wrapper such as the tsx CLI the wrapper decides.
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      io.stderr(`thoughtspot-emulator: received ${signal} again, exiting without waiting for the shutdown.\n`);
-      process.exit(1);
-    }
-    stopping = true;
+  // They are installed before the server starts: whoever reads the printed URL may signal at once, and a signal
+  // that arrived before them would kill the process without closing its connections.
+  let running: { close(): Promise<void> } | undefined = undefined;
+  let received: NodeJS.Signals | undefined;
+  const close = (signal: NodeJS.Signals, server: { close(): Promise<void> }): void => {
     io.stdout(`Received ${signal}, shutting down.\n`);
     const deadline = setTimeout(() => {
       io.stderr(`thoughtspot-emulator: still running ${SHUTDOWN_GRACE_MS} ms after ${signal}; exiting.\n`);
@@ -319,7 +312,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     // Unreferenced, so it never keeps a process alive that would otherwise have ended.
     deadline.unref();
-    outcome.close().then(
+    server.close().then(
       () => {
         process.exitCode = 0;
       },
@@ -329,8 +322,26 @@ async function main(): Promise<void> {
       },
     );
   };
+  const stop = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) {
+      io.stderr(`thoughtspot-emulator: received ${signal} again, exiting without waiting for the shutdown.\n`);
+      process.exit(1);
+    }
+    received = signal;
+    // Still starting: closed as soon as it has started (below).
+    if (running !== undefined) close(signal, running);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const outcome = await runCli(process.argv.slice(2), io);
+  if (typeof outcome === 'number') {
+    process.exitCode = outcome;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    return;
+  }
+  running = outcome;
+  if (received !== undefined) close(received, outcome);
 }
 
 function isEntryPoint(): boolean {

@@ -1,3 +1,4 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fault } from '../../src/emulator/index.js';
 import { startTestStack, type TestStack } from '../support/harness.js';
@@ -71,8 +72,148 @@ describe('the HTTP endpoint', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toEqual({
       errors: [{ message: 'Directory service is unavailable.', locations: [{ line: 1, column: 3 }], path: ['organizations'], extensions: { code: 'UPSTREAM_UNAVAILABLE' } }],
-      data: null,
+      data: { organizations: null },
     });
     for (const leak of ['127.0.0.1', String(new URL(stack.emulator.url).port), 'orgs/search', 'nginx', 'Bearer']) expect(text).not.toContain(leak);
+  });
+});
+
+/** One exchange over node:http, so every header (Origin included) goes out exactly as given. */
+function exchange(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, base), { method, headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const APP_ORIGIN = 'https://app.example.com';
+const QUERY = JSON.stringify({ query: '{ organizations { totalCount } }' });
+
+function preflight(base: string, origin: string, path = '/'): ReturnType<typeof exchange> {
+  return exchange(base, 'OPTIONS', path, {
+    origin,
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'content-type, authorization',
+  });
+}
+
+describe('CORS', () => {
+  let listed: TestStack;
+  let listedUrl: string;
+  beforeAll(async () => {
+    listed = await startTestStack({ seed: 'minimal', env: { CORS_ORIGINS: `${APP_ORIGIN},http://localhost:3000` } });
+    listedUrl = await listed.app.listen(0, '127.0.0.1');
+  });
+  afterAll(() => listed.close());
+
+  it('answers a preflight from a listed origin on / and /graphql with 204 and what it may send', async () => {
+    for (const path of ['/', '/graphql']) {
+      const response = await preflight(listedUrl, APP_ORIGIN, path);
+      expect(response.status).toBe(204);
+      expect(response.body).toBe('');
+      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(response.headers['access-control-allow-methods']).toBe('GET, POST, OPTIONS');
+      expect(response.headers['access-control-allow-headers']).toBe(
+        'content-type, authorization, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+      );
+      expect(response.headers['access-control-max-age']).toBe('7200');
+      expect(response.headers['vary']).toBe('Origin');
+      // Callers authenticate with a header, never with cookies: credentialed CORS is never offered.
+      expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+    }
+  });
+
+  it('refuses a preflight from any other origin with 403 naming it, and no CORS headers', async () => {
+    for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'null', 'http://localhost:3001']) {
+      const response = await preflight(listedUrl, origin);
+      expect(response.status).toBe(403);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      expect(response.headers['access-control-allow-methods']).toBeUndefined();
+      expect(response.headers['vary']).toBe('Origin');
+      expect(JSON.parse(response.body)).toEqual({
+        errors: [{ message: `Origin ${JSON.stringify(origin)} is not allowed to call this subgraph (CORS_ORIGINS).`, extensions: { code: 'FORBIDDEN' } }],
+      });
+    }
+  });
+
+  it('marks actual responses for a listed origin only; other origins are served without CORS headers', async () => {
+    const allowed = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json', 'x-request-id': 'cors-1' }, QUERY);
+    expect(allowed.status).toBe(200);
+    expect(JSON.parse(allowed.body)).toEqual({ data: { organizations: { totalCount: 1 } } });
+    expect(allowed.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(allowed.headers['access-control-expose-headers']).toBe('x-request-id, retry-after');
+    expect(allowed.headers['vary']).toBe('Origin');
+    expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const other = await exchange(listedUrl, 'POST', '/graphql', { origin: 'https://evil.example', 'content-type': 'application/json' }, QUERY);
+    expect(other.status).toBe(200);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['vary']).toBe('Origin');
+
+    // Error answers on the GraphQL paths are readable by the listed origin too.
+    const bad = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json' }, '{"query": ');
+    expect(bad.status).toBe(400);
+    expect(bad.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    // /health is for probes, not browsers.
+    const health = await exchange(listedUrl, 'GET', '/health', { origin: APP_ORIGIN });
+    expect(health.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('keeps Apollo\'s CSRF prevention for listed origins: a simple request without a preflight header is refused', async () => {
+    const simple = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'text/plain' }, QUERY);
+    expect(simple.status).toBe(400);
+    expect(simple.body).toContain('CSRF');
+    const get = await exchange(listedUrl, 'GET', `/?query=${encodeURIComponent('{ organizations { totalCount } }')}`, { origin: APP_ORIGIN });
+    expect(get.status).toBe(400);
+    const withHeader = await exchange(listedUrl, 'GET', `/?query=${encodeURIComponent('{ organizations { totalCount } }')}`, {
+      origin: APP_ORIGIN,
+      'apollo-require-preflight': 'true',
+    });
+    expect(withHeader.status).toBe(200);
+    expect(withHeader.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+  });
+
+  it('allows the loopback origins on any port by default outside production, and nothing else', async () => {
+    // The shared stack of this file leaves CORS_ORIGINS unset, and tests do not run with NODE_ENV=production.
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://localhost']) {
+      const response = await preflight(url, origin);
+      expect(response.status, origin).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe(origin);
+    }
+    for (const origin of ['https://localhost:5173', 'http://localhost.evil.example', 'http://127.0.0.2:8080', 'https://app.example.com']) {
+      expect((await preflight(url, origin)).status, origin).toBe(403);
+    }
+  });
+
+  it('reflects any http(s) origin for CORS_ORIGINS=*, never the literal * and never "null"', async () => {
+    const open = await startTestStack({ seed: 'minimal', env: { CORS_ORIGINS: '*' } });
+    try {
+      const openUrl = await open.app.listen(0, '127.0.0.1');
+      const response = await preflight(openUrl, 'https://anyone.example:8443');
+      expect(response.status).toBe(204);
+      expect(response.headers['access-control-allow-origin']).toBe('https://anyone.example:8443');
+      expect((await preflight(openUrl, 'null')).status).toBe(403);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('answers an OPTIONS that is not a preflight with the allowed methods', async () => {
+    const response = await exchange(listedUrl, 'OPTIONS', '/', {});
+    expect(response.status).toBe(204);
+    expect(response.headers['allow']).toBe('GET, POST, OPTIONS');
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LARGE_SEED_USERS, parseCliArgs, USAGE } from '../../src/emulator/cli.js';
 import { send } from './support/http.js';
+import { isAlive, portIsFree } from '../support/processes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'src', 'emulator', 'cli.ts');
@@ -156,34 +157,6 @@ async function startServing(args: string[]): Promise<ServingCli> {
   return { child, url: url[1]!, port: Number(url[2]), exited, output: () => ({ stdout, stderr }) };
 }
 
-/** Whether any process of the group led by `pid` is still alive. */
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
-/** Resolves once something can listen on the port again, i.e. no process holds it. */
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      probe.once('error', reject);
-      probe.listen(port, '127.0.0.1', () => resolve());
-    });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return false;
-    throw err;
-  } finally {
-    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
-  }
-}
-
 /** One HTTP request through `agent`; resolves with the status once the body has been read. */
 function get(agent: Agent, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -231,10 +204,10 @@ describe('emulator CLI shutdown', () => {
         expect(await portIsFree(cli.port)).toBe(true);
         // Helpers the process started (tsx's esbuild service) end when their parent does, not necessarily before
         // the parent's exit event: wait for the group to empty rather than expect it at once.
-        await vi.waitFor(() => expect(groupAlive(pid)).toBe(false), { timeout: 10_000, interval: 50 });
+        await vi.waitFor(() => expect(isAlive(-pid)).toBe(false), { timeout: 10_000, interval: 50 });
       } finally {
         keepAlive.destroy();
-        if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+        if (isAlive(-pid)) process.kill(-pid, 'SIGKILL');
       }
     },
   );

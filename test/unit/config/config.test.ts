@@ -24,13 +24,21 @@ describe('loadConfig', () => {
       port: 4000,
       host: undefined,
       logLevel: 'info',
+      environment: 'development',
       directory: { kind: 'embedded', seed: 'demo' },
       connectionId: 'emulator',
       upstream: { timeoutMs: 20_000, maxRetries: 5, rateLimit: { requestsPerSecond: 90, burst: 5 } },
       userBatch: { lookupMaxKeys: 10, scanPageSize: 1_000 },
+      request: { deadlineMs: 25_000, maxUpstreamCalls: 250 },
+      queryLimits: { maxDepth: 15, maxNodes: 500_000, maxLists: 50, maxTokens: 15_000 },
+      cors: { origins: [], allowLocalhost: true },
+      shutdownGraceMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
+    expect(Object.isFrozen(config.request)).toBe(true);
+    expect(Object.isFrozen(config.queryLimits)).toBe(true);
+    expect(Object.isFrozen(config.cors)).toBe(true);
   });
 
   it('reads a real cluster, deriving the connection id from its host', () => {
@@ -148,5 +156,157 @@ describe('loadConfig', () => {
       'THOUGHTSPOT_URL must be an http(s) URL of the cluster without path, query or credentials (e.g. https://acme.thoughtspot.cloud), but got: "https://[REDACTED]@acme.example".',
     );
     expect(error.message.startsWith('Invalid configuration:\n- ')).toBe(true);
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    it('refuses to start without THOUGHTSPOT_URL instead of serving the embedded emulator', () => {
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
+      ]);
+      // Every other problem is still reported with it.
+      expect(problemsOf({ NODE_ENV: 'production', EMULATOR_SEED: 'huge', PORT: '-1' })).toEqual([
+        'PORT must be an integer from 0 to 65535, but got: "-1".',
+        'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
+        'EMULATOR_SEED must be demo, minimal or large:<users> (1 to 1000000), but got: "huge".',
+      ]);
+    });
+
+    it('serves the embedded emulator only when ALLOW_EMBEDDED_EMULATOR=true says so', () => {
+      const config = loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'true', EMULATOR_SEED: 'minimal' });
+      expect(config.environment).toBe('production');
+      expect(config.directory).toEqual({ kind: 'embedded', seed: 'minimal' });
+      expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'false' })).toEqual([
+        'THOUGHTSPOT_URL must be set when ALLOW_EMBEDDED_EMULATOR is false, but got: nothing.',
+      ]);
+    });
+
+    it('runs against a real cluster, with no CORS origin allowed unless configured', () => {
+      const config = loadConfig({ ...REMOTE, NODE_ENV: 'production' });
+      expect(config.environment).toBe('production');
+      expect(config.directory.kind).toBe('remote');
+      expect(config.cors).toEqual({ origins: [], allowLocalhost: false });
+      // The flag is validated but has nothing to decide when a cluster is configured.
+      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'true' }).directory.kind).toBe('remote');
+    });
+
+    it('is production only for exactly "production"', () => {
+      for (const NODE_ENV of ['development', 'test', 'Production', 'prod', ' production']) {
+        const config = loadConfig({ NODE_ENV });
+        expect(config.environment).toBe('development');
+        expect(config.directory).toEqual({ kind: 'embedded', seed: 'demo' });
+      }
+    });
+  });
+
+  it('accepts only true or false for ALLOW_EMBEDDED_EMULATOR, and false forbids the embedded default anywhere', () => {
+    expect(loadConfig({ ALLOW_EMBEDDED_EMULATOR: 'true' }).directory.kind).toBe('embedded');
+    expect(problemsOf({ ALLOW_EMBEDDED_EMULATOR: 'false' })).toEqual([
+      'THOUGHTSPOT_URL must be set when ALLOW_EMBEDDED_EMULATOR is false, but got: nothing.',
+    ]);
+    expect(problemsOf({ ALLOW_EMBEDDED_EMULATOR: 'yes' })).toEqual(['ALLOW_EMBEDDED_EMULATOR must be true or false, but got: "yes".']);
+    // In production an invalid flag does not allow the emulator either, so both problems are reported.
+    expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: '1' })).toEqual([
+      'ALLOW_EMBEDDED_EMULATOR must be true or false, but got: "1".',
+      'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
+    ]);
+  });
+
+  it('reads the request backstops and the query limits, at both ends of their ranges', () => {
+    const low = loadConfig({
+      REQUEST_DEADLINE_MS: '1',
+      REQUEST_MAX_UPSTREAM_CALLS: '1',
+      QUERY_MAX_DEPTH: '1',
+      QUERY_MAX_NODES: '1',
+      QUERY_MAX_LISTS: '1',
+      QUERY_MAX_TOKENS: '100',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect({ request: low.request, queryLimits: low.queryLimits, shutdownGraceMs: low.shutdownGraceMs }).toEqual({
+      request: { deadlineMs: 1, maxUpstreamCalls: 1 },
+      queryLimits: { maxDepth: 1, maxNodes: 1, maxLists: 1, maxTokens: 100 },
+      shutdownGraceMs: 0,
+    });
+    const high = loadConfig({
+      REQUEST_DEADLINE_MS: '600000',
+      REQUEST_MAX_UPSTREAM_CALLS: '100000',
+      QUERY_MAX_DEPTH: '100',
+      QUERY_MAX_NODES: '100000000',
+      QUERY_MAX_LISTS: '10000',
+      QUERY_MAX_TOKENS: '20000',
+      SHUTDOWN_GRACE_MS: '600000',
+    });
+    expect({ request: high.request, queryLimits: high.queryLimits, shutdownGraceMs: high.shutdownGraceMs }).toEqual({
+      request: { deadlineMs: 600_000, maxUpstreamCalls: 100_000 },
+      queryLimits: { maxDepth: 100, maxNodes: 100_000_000, maxLists: 10_000, maxTokens: 20_000 },
+      shutdownGraceMs: 600_000,
+    });
+  });
+
+  it('reports out-of-range and malformed limits verbatim', () => {
+    expect(
+      problemsOf({
+        REQUEST_DEADLINE_MS: '0',
+        REQUEST_MAX_UPSTREAM_CALLS: '100001',
+        QUERY_MAX_DEPTH: '101',
+        QUERY_MAX_NODES: '1e6',
+        QUERY_MAX_LISTS: '0',
+        QUERY_MAX_TOKENS: '20001',
+        SHUTDOWN_GRACE_MS: '10s',
+      }),
+    ).toEqual([
+      'REQUEST_DEADLINE_MS must be an integer from 1 to 600000, but got: "0".',
+      'REQUEST_MAX_UPSTREAM_CALLS must be an integer from 1 to 100000, but got: "100001".',
+      'QUERY_MAX_DEPTH must be an integer from 1 to 100, but got: "101".',
+      'QUERY_MAX_NODES must be an integer from 1 to 100000000, but got: "1e6".',
+      'QUERY_MAX_LISTS must be an integer from 1 to 10000, but got: "0".',
+      'QUERY_MAX_TOKENS must be an integer from 100 to 20000, but got: "20001".',
+      'SHUTDOWN_GRACE_MS must be an integer from 0 to 600000, but got: "10s".',
+    ]);
+    expect(problemsOf({ REQUEST_DEADLINE_MS: '600001', SHUTDOWN_GRACE_MS: '-1' })).toEqual([
+      'REQUEST_DEADLINE_MS must be an integer from 1 to 600000, but got: "600001".',
+      'SHUTDOWN_GRACE_MS must be an integer from 0 to 600000, but got: "-1".',
+    ]);
+  });
+
+  it('lets the request deadline be shorter than one upstream call\'s timeout (the request deadline wins)', () => {
+    const config = loadConfig({ THOUGHTSPOT_TIMEOUT_MS: '60000', REQUEST_DEADLINE_MS: '1000' });
+    expect(config.upstream.timeoutMs).toBe(60_000);
+    expect(config.request.deadlineMs).toBe(1_000);
+  });
+
+  describe('CORS_ORIGINS', () => {
+    it('defaults to the localhost origins in development and to none in production', () => {
+      expect(loadConfig({}).cors).toEqual({ origins: [], allowLocalhost: true });
+      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production' }).cors).toEqual({ origins: [], allowLocalhost: false });
+    });
+
+    it('reads * as every origin', () => {
+      expect(loadConfig({ CORS_ORIGINS: '*' }).cors).toEqual({ origins: '*', allowLocalhost: false });
+      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production', CORS_ORIGINS: ' * ' }).cors).toEqual({ origins: '*', allowLocalhost: false });
+    });
+
+    it('reads a list as the complete set of origins, normalized as browsers send them', () => {
+      const config = loadConfig({
+        CORS_ORIGINS: 'https://App.Example.com, https://app.example.com:443/,http://localhost:3000,https://admin.example.com:8443,',
+      });
+      expect(config.cors).toEqual({
+        origins: ['https://app.example.com', 'http://localhost:3000', 'https://admin.example.com:8443'],
+        allowLocalhost: false,
+      });
+    });
+
+    it('names every entry that is not an http(s) origin, hiding credentials', () => {
+      expect(
+        problemsOf({ CORS_ORIGINS: 'https://app.example.com,https://app.example.com/graphql,ftp://files.example.com,https://*.example.com,*,null,https://a.example.com?x=1' }),
+      ).toEqual([
+        'CORS_ORIGINS must be * or a comma-separated list of http(s) origins without path, query, credentials or wildcards (e.g. https://app.example.com,http://localhost:3000), but got: "https://app.example.com/graphql", "ftp://files.example.com", "https://*.example.com", "*", "null", "https://a.example.com?x=1".',
+      ]);
+      expect(problemsOf({ CORS_ORIGINS: 'https://user:pw@app.example.com,app.example.com' })).toEqual([
+        'CORS_ORIGINS must be * or a comma-separated list of http(s) origins without path, query, credentials or wildcards (e.g. https://app.example.com,http://localhost:3000), but got: "https://[REDACTED]@app.example.com", "app.example.com".',
+      ]);
+      expect(problemsOf({ CORS_ORIGINS: ' , ' })).toEqual([
+        'CORS_ORIGINS must be * or a comma-separated list of http(s) origins without path, query, credentials or wildcards (e.g. https://app.example.com,http://localhost:3000), but got: ",".',
+      ]);
+    });
   });
 });
