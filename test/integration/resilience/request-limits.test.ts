@@ -1,0 +1,75 @@
+// The runtime backstops of one request, over HTTP (the in-process `app.execute` runs without them): the
+// whole-request deadline and the upstream call budget end a request with the finished parts and a coded error at
+// each unfinished one, and neither leaks into the next request.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { fault } from '../../../src/emulator/index.js';
+import { startTestStack, type TestStack } from '../../support/harness.js';
+
+let stack: TestStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+async function postQuery(url: string, query: string): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions: Record<string, unknown> }[] } }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+const NESTED = '{ organizations(first: 10) { nodes { name groups(first: 5) { nodes { name } } roles(first: 5) { nodes { name } } } } }';
+
+describe('the whole-request deadline', () => {
+  it('answers with the finished parts and DEADLINE_EXCEEDED where an upstream call never answered', async () => {
+    // roles/search hangs forever: only the deadline can end the request. Nothing here depends on speed: without
+    // the deadline the request would never answer.
+    stack = await startTestStack({ seed: 'demo', env: { REQUEST_DEADLINE_MS: '300', THOUGHTSPOT_MAX_RETRIES: '0' } });
+    const url = await stack.app.listen(0, '127.0.0.1');
+    stack.emulator.use(fault('POST /api/rest/2.0/roles/search', { hang: true }));
+    const { status, body } = await postQuery(url, NESTED);
+    expect(status).toBe(200);
+    const orgs = (body.data as { organizations: { nodes: { name: string; groups: unknown; roles: unknown }[] } }).organizations.nodes;
+    expect(orgs.length).toBeGreaterThan(1);
+    for (const org of orgs) {
+      expect(org.groups).not.toBeNull();
+      expect(org.roles).toBeNull();
+    }
+    expect(new Set(body.errors?.map((e) => e.extensions['code']))).toEqual(new Set(['DEADLINE_EXCEEDED']));
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The request ran past its 300 ms deadline; this part was not completed.',
+      path: ['organizations', 'nodes', expect.any(Number), 'roles'],
+      extensions: { code: 'DEADLINE_EXCEEDED', limit: 300 },
+    });
+
+    // The next request has its own deadline.
+    stack.emulator.reset();
+    const next = await postQuery(url, '{ organizations(first: 1) { nodes { name } } }');
+    expect(next.body.errors).toBeUndefined();
+  });
+});
+
+describe('the upstream call budget', () => {
+  it('stops a request at REQUEST_MAX_UPSTREAM_CALLS with UPSTREAM_BUDGET_EXCEEDED on the parts it could not read', async () => {
+    stack = await startTestStack({ seed: 'demo', env: { REQUEST_MAX_UPSTREAM_CALLS: '3' } });
+    const url = await stack.app.listen(0, '127.0.0.1');
+    const before = stack.emulator.calls().length;
+    const { status, body } = await postQuery(url, NESTED);
+    expect(status).toBe(200);
+    // The Org list was read (data is there), and the per-Org reads beyond the budget are null with the code.
+    const orgs = (body.data as { organizations: { nodes: { name: string }[] } }).organizations.nodes;
+    expect(orgs.length).toBeGreaterThan(1);
+    const codes = new Set(body.errors?.map((e) => e.extensions['code']));
+    expect(codes).toEqual(new Set(['UPSTREAM_BUDGET_EXCEEDED']));
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_BUDGET_EXCEEDED', limit: 3 });
+    // Calls cut short by the budget may have reached the emulator, but no call starts after it ran out: the total
+    // is the budget plus at most the calls that were already in flight then (the adapter's concurrency, 16).
+    const made = stack.emulator.calls().length - before;
+    expect(made).toBeGreaterThanOrEqual(3);
+    expect(made).toBeLessThanOrEqual(3 + 16);
+    expect(stack.requestLog.at(-1)?.upstreamCalls).toBeLessThanOrEqual(3 + 16);
+
+    // The budget is per request.
+    const next = await postQuery(url, '{ organizations(first: 1) { nodes { name } } }');
+    expect(next.body.errors).toBeUndefined();
+  });
+});
