@@ -86,7 +86,7 @@ export interface Config {
      * then the request deadline is the one that ends a slow call.
      */
     readonly deadlineMs: number;
-    /** Upstream calls one request may make, token mints and retries included. */
+    /** Upstream calls one request may send, retries included (token mints serve every request and are not counted). */
     readonly maxUpstreamCalls: number;
   };
   /** The static limits a query is checked against before execution (DESIGN.md §7b). */

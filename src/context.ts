@@ -18,14 +18,10 @@ export class UpstreamCallLog {
   #calls = 0;
   readonly #byEndpoint = new Map<string, number>();
 
-  /** `onCount` hears the running total after each attempt (the request scope enforces its budget with it). */
-  constructor(private readonly onCount: (calls: number) => void = () => {}) {}
-
   /** Counts one upstream attempt. */
   record(event: Pick<UpstreamCallEvent, 'endpoint'>): void {
     this.#calls += 1;
     this.#byEndpoint.set(event.endpoint, (this.#byEndpoint.get(event.endpoint) ?? 0) + 1);
-    this.onCount(this.#calls);
   }
 
   /** Every attempt, retries and token mints included. */
@@ -43,7 +39,7 @@ export class UpstreamCallLog {
 export interface RequestLimits {
   /** Whole-request deadline, retries and queueing included. */
   readonly deadlineMs: number;
-  /** Upstream attempts one request may make, token mints and retries included. */
+  /** Upstream attempts one request may send, retries included (token mints serve every request and are not counted). */
   readonly maxUpstreamCalls: number;
 }
 
@@ -64,6 +60,11 @@ export interface RequestScope {
   readonly signal: AbortSignal;
   /** Aborts the request's remaining upstream work (no-op once aborted). */
   abort(reason: RequestAborted): void;
+  /**
+   * The adapter calls this before each attempt leaves (CallContext.beforeSend): it reserves one call of the budget,
+   * or throws a RequestAborted when the budget is spent, so no call beyond the budget is ever sent.
+   */
+  beforeSend(): void;
   /** Releases the deadline timer; call when the response is sent. */
   dispose(): void;
 }
@@ -88,22 +89,24 @@ export function createRequestScope(requestId?: string, limits: RequestLimits = U
   );
   // The timer must never hold the process open (a scope of a request that never completes, or a script's).
   timer.unref();
-  const upstream = new UpstreamCallLog((calls) => {
-    if (calls >= limits.maxUpstreamCalls) {
-      abort(
-        new RequestAborted(
-          ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
-          `The request made ${limits.maxUpstreamCalls} calls to ThoughtSpot, as many as one request may; ask for smaller pages or fewer nested lists.`,
-          { limit: limits.maxUpstreamCalls },
-        ),
-      );
-    }
-  });
+  // The budget refuses calls one by one rather than aborting the request: calls already sent are within it and
+  // their answers are still used.
+  const spent = new RequestAborted(
+    ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+    `The request sent ${limits.maxUpstreamCalls} calls to ThoughtSpot, as many as one request may; ask for smaller pages or fewer nested lists.`,
+    { limit: limits.maxUpstreamCalls },
+  );
+  let reserved = 0;
+  const beforeSend = (): void => {
+    if (reserved >= limits.maxUpstreamCalls) throw spent;
+    reserved += 1;
+  };
   return {
     requestId: requestId !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? requestId : randomUUID(),
-    upstream,
+    upstream: new UpstreamCallLog(),
     signal: controller.signal,
     abort,
+    beforeSend,
     dispose: () => clearTimeout(timer),
   };
 }

@@ -98,6 +98,8 @@ interface CallState {
   /** The flow the call queues in (undefined: the anonymous flow). */
   readonly flow: object | undefined;
   readonly deadlineMs: number;
+  /** The context's `beforeSend` (CallContext), run before each attempt leaves. */
+  readonly beforeSend: (() => void) | undefined;
   /** The queue the call is waiting in right now, or null when it is not waiting in one of ours. */
   queue: OverloadedQueue | null;
 }
@@ -143,7 +145,7 @@ export class Pipeline {
     }
     const ambient = spec.detached === true ? { flow: this.serviceFlow } : this.ambientContext(spec);
     const call = createCallSignal(deadlineMs, [spec.options?.signal, ambient.signal], this.deps.clock);
-    const state: CallState = { call, flow: ambient.flow, deadlineMs, queue: null };
+    const state: CallState = { call, flow: ambient.flow, deadlineMs, beforeSend: ambient.beforeSend, queue: null };
     let attempt = 0;
     let lastError: AnyThoughtSpotError | undefined;
     try {
@@ -218,7 +220,11 @@ export class Pipeline {
    * it must not fail the call: the call then runs without the context (unbounded by the request's signal, in the
    * anonymous flow), and the problem is logged, as a throwing `onUpstreamCall` is.
    */
-  private ambientContext(spec: CallSpec<unknown>): { readonly flow?: object; readonly signal?: AbortSignal } {
+  private ambientContext(spec: CallSpec<unknown>): {
+    readonly flow?: object;
+    readonly signal?: AbortSignal;
+    readonly beforeSend?: () => void;
+  } {
     const source = this.deps.callContext;
     if (source === undefined) return {};
     let context: CallContext | undefined;
@@ -231,9 +237,11 @@ export class Pipeline {
     if (context === undefined || context === null || typeof context !== 'object') return {};
     const flow = context.flow ?? context;
     const signal = context.signal;
+    const beforeSend = context.beforeSend;
     return {
       ...(typeof flow === 'object' && flow !== null ? { flow } : {}),
       ...(signal instanceof AbortSignal ? { signal } : {}),
+      ...(typeof beforeSend === 'function' ? { beforeSend: beforeSend.bind(context) } : {}),
     };
   }
 
@@ -320,6 +328,21 @@ export class Pipeline {
     let status: number | null = null;
     let errorCode: string | null = null;
     try {
+      // The request's own say (its upstream call budget), once the call holds a concurrency slot and before it takes a
+      // rate-limit slot, so a refused call costs other requests nothing: a refusal is the caller's abort.
+      if (state.beforeSend !== undefined) {
+        try {
+          state.beforeSend();
+        } catch (reason) {
+          const error = new ThoughtSpotAbortedError(`${spec.endpoint} was not sent: the call context refused it.`, {
+            endpoint: spec.endpoint,
+            orgId,
+            attempts: attempt - 1,
+            reason,
+          });
+          return { ok: false, error, sent: false };
+        }
+      }
       if (this.deps.limiter !== null) {
         state.queue = 'rate-limit';
         const remainingMs = call.remainingMs();

@@ -65,6 +65,14 @@ export interface CallContext {
    * with `ThoughtSpotAbortedError`, whose `reason` is this signal's `reason`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called before each attempt of the call is sent, once it has its token and concurrency slot and before it waits for
+   * a rate-limit slot, so a per-request budget can be reserved before the call reaches ThoughtSpot rather than counted
+   * after it did (an attempt that then fails in the rate-limit queue was reserved but never sent).
+   * If it throws, the attempt is not sent and the call fails with `ThoughtSpotAbortedError` whose `reason` is the
+   * thrown value. Service-token mints, which serve every request, do not call it.
+   */
+  readonly beforeSend?: () => void;
 }
 
 /** Options of `createThoughtSpotClient`. Everything but `baseUrl` and `credentials` has a production default. */

@@ -230,6 +230,28 @@ describe('adapter with an ambient call context', () => {
     expect(stack.emulator.calls(SEARCH_USERS)).toHaveLength(0);
   });
 
+  it('asks beforeSend before every attempt and sends nothing it refuses, with its reason on the abort', async () => {
+    let allowed = 2;
+    const refusal = new Error('budget spent');
+    stack = await startStack({}, {
+      callContext: () => ({
+        beforeSend: () => {
+          if (allowed === 0) throw refusal;
+          allowed -= 1;
+        },
+      }),
+    });
+    await stack.client.searchUsers(PRIMARY, {}, ONE);
+    await stack.client.searchUsers(PRIMARY, {}, ONE);
+    const third = await rejection(stack.client.searchUsers(PRIMARY, {}, ONE));
+    expect(third).toBeInstanceOf(ThoughtSpotAbortedError);
+    expect((third as ThoughtSpotAbortedError).reason).toBe(refusal);
+    expect(stack.emulator.calls(SEARCH_USERS)).toHaveLength(2);
+    // Token mints serve every request: the context is not asked about them.
+    expect(stack.emulator.calls(TOKEN)).toHaveLength(1);
+    expect(stack.client.status?.().breaker).toBe('closed');
+  });
+
   it('runs a call without a context when callContext throws, and says so in the log', async () => {
     stack = await startStack({}, {
       callContext: (): CallContext => {

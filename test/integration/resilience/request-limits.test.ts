@@ -49,7 +49,7 @@ describe('the whole-request deadline', () => {
 });
 
 describe('the upstream call budget', () => {
-  it('stops a request at REQUEST_MAX_UPSTREAM_CALLS with UPSTREAM_BUDGET_EXCEEDED on the parts it could not read', async () => {
+  it('stops a request at REQUEST_MAX_UPSTREAM_CALLS, never more, with UPSTREAM_BUDGET_EXCEEDED on the parts it could not read', async () => {
     stack = await startTestStack({ seed: 'demo', env: { REQUEST_MAX_UPSTREAM_CALLS: '3' } });
     const url = await stack.app.listen(0, '127.0.0.1');
     const before = stack.emulator.calls().length;
@@ -61,12 +61,10 @@ describe('the upstream call budget', () => {
     const codes = new Set(body.errors?.map((e) => e.extensions['code']));
     expect(codes).toEqual(new Set(['UPSTREAM_BUDGET_EXCEEDED']));
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_BUDGET_EXCEEDED', limit: 3 });
-    // Calls cut short by the budget may have reached the emulator, but no call starts after it ran out: the total
-    // is the budget plus at most the calls that were already in flight then (the adapter's concurrency, 16).
-    const made = stack.emulator.calls().length - before;
-    expect(made).toBeGreaterThanOrEqual(3);
-    expect(made).toBeLessThanOrEqual(3 + 16);
-    expect(stack.requestLog.at(-1)?.upstreamCalls).toBeLessThanOrEqual(3 + 16);
+    // The budget is reserved before each call leaves, so no call beyond it reaches ThoughtSpot (token mints serve
+    // every request and are not counted; this stack's tokens are warm after the first request anyway).
+    const made = stack.emulator.calls().filter((call) => !(call.endpoint ?? '').includes('/auth/token/')).length - before;
+    expect(made).toBe(3);
 
     // The budget is per request.
     const next = await postQuery(url, '{ organizations(first: 1) { nodes { name } } }');
