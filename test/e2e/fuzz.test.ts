@@ -11,6 +11,7 @@
 // generated, so the numbers and payloads are the same); `FUZZ_SEED` changes the seed (default below). The full report
 // of a run is written to $TMPDIR/thoughtspot-subgraph-fuzz-report.json.
 
+import { mulberry32 } from '../support/random.js';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,6 @@ import {
   exchange,
   gqlPost,
   invariantViolations,
-  mulberry32,
   pool,
   startHostileStack,
   type Exchange,

@@ -54,6 +54,7 @@
 // (compiled, or tsx), QUERIES_RSS_NODE_ENV (production), QUERIES_PARTS (a comma list of latency, large, rss; default
 // all three).
 
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { DemoInputs } from '../support/emulator-process.js';
 import { createGraphQLClient, envInteger, median, ms, percentile, sortedCopy, table, type Exchange } from '../support/load.js';
@@ -101,23 +102,15 @@ const nested = (orgs: number, groups: number, members: number, roles: number): s
 
 const Q1 = nested(3, 10, 20, 10);
 const Q5 = nested(6, 20, 40, 20);
-/** The README's first query ("A first query"), verbatim. */
-const README_FIRST = `query FirstLook {
-  organizations(first: 3) {
-    totalCount
-    nodes {
-      name
-      groups(first: 5) {
-        nodes {
-          name
-          members(first: 5) {
-            nodes { username displayName roles(first: 5) { nodes { name } } }
-          }
-        }
-      }
-    }
-  }
-}`;
+/** The README's first query (the `query FirstLook` block of its quick start), read from the README itself. */
+const README_FIRST = readmeFirstQuery();
+
+function readmeFirstQuery(): string {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const block = /```graphql\n(query FirstLook \{[\s\S]*?\n\})\n```/.exec(readme)?.[1];
+  if (block === undefined) throw new Error('Expected a ```graphql block starting with "query FirstLook {" in README.md, but found none.');
+  return block;
+}
 
 /** Runs one GraphQL request and records its sample (duration, upstream calls). */
 type Request = <T>(operation: Operation) => Promise<T>;

@@ -23,6 +23,7 @@
 // REQUEST_DEADLINE_MS + DEADLINE_MARGIN_MS), circuit-breaker openings (from the adapter's own log lines: the suite
 // gives the app a logger, see support/load.ts), the emulator's 429s and its observed request rate.
 
+import { mulberry32 } from '../../support/random.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fault, type Fault, type FaultSpec } from '../../../src/emulator/index.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
@@ -36,7 +37,6 @@ import {
   ms,
   percentile,
   requestLimits,
-  seededRandom,
   sortedCopy,
   startLoadStack,
   table,
@@ -179,7 +179,7 @@ export async function run(): Promise<void> {
   const stack = await startLoadStack({ seed: 'demo', ...(latencyMs > 0 ? { latencyMs } : {}) });
   const limits = requestLimits(stack.config);
   const client = createGraphQLClient(stack.url, clients, limits.deadlineMs + CLIENT_GRACE_MS);
-  const random = seededRandom(SEED);
+  const random = mulberry32(SEED);
   try {
     const next = queryMix(stack, random);
     // More faults than the emulator can let through in the window at its own limit, so the schedule never runs out.

@@ -461,15 +461,3 @@ export async function pool<T, R>(items: readonly T[], limit: number, task: (item
   await Promise.all(workers);
   return results;
 }
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
