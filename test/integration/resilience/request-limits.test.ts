@@ -21,24 +21,25 @@ const NESTED = '{ organizations(first: 10) { nodes { name groups(first: 5) { nod
 
 describe('the whole-request deadline', () => {
   it('answers with the finished parts and DEADLINE_EXCEEDED where an upstream call never answered', async () => {
-    // roles/search hangs forever: only the deadline can end the request. Nothing here depends on speed: without
-    // the deadline the request would never answer.
-    stack = await startTestStack({ seed: 'demo', env: { REQUEST_DEADLINE_MS: '300', THOUGHTSPOT_MAX_RETRIES: '0' } });
+    // roles/search hangs forever: only the deadline can end the request. The Organizations are read before any
+    // roles/search starts (their names come from the level above), so what survives does not depend on speed; the
+    // deadline is generous so that even a very busy machine reads one orgs/search within it.
+    stack = await startTestStack({ seed: 'demo', env: { REQUEST_DEADLINE_MS: '3000', THOUGHTSPOT_MAX_RETRIES: '0' } });
     const url = await stack.app.listen(0, '127.0.0.1');
     stack.emulator.use(fault('POST /api/rest/2.0/roles/search', { hang: true }));
-    const { status, body } = await postQuery(url, NESTED);
+    const { status, body } = await postQuery(url, '{ organizations(first: 10) { nodes { name roles(first: 5) { nodes { name } } } } }');
     expect(status).toBe(200);
-    const orgs = (body.data as { organizations: { nodes: { name: string; groups: unknown; roles: unknown }[] } }).organizations.nodes;
+    const orgs = (body.data as { organizations: { nodes: { name: string; roles: unknown }[] } }).organizations.nodes;
     expect(orgs.length).toBeGreaterThan(1);
     for (const org of orgs) {
-      expect(org.groups).not.toBeNull();
+      expect(org.name).toEqual(expect.any(String));
       expect(org.roles).toBeNull();
     }
     expect(new Set(body.errors?.map((e) => e.extensions['code']))).toEqual(new Set(['DEADLINE_EXCEEDED']));
     expect(body.errors?.[0]).toMatchObject({
-      message: 'The request ran past its 300 ms deadline; this part was not completed.',
+      message: 'The request ran past its 3000 ms deadline; this part was not completed.',
       path: ['organizations', 'nodes', expect.any(Number), 'roles'],
-      extensions: { code: 'DEADLINE_EXCEEDED', limit: 300 },
+      extensions: { code: 'DEADLINE_EXCEEDED', limit: 3000 },
     });
 
     // The next request has its own deadline.
