@@ -11,13 +11,15 @@ import type { Config, CorsPolicy, LogLevel } from './config.js';
 import { LOG_LEVELS } from './config.js';
 import { createContextFunction, createRequestScope, requestScope, type Context, type RequestScope } from './context.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { createFormatError, ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors.js';
+import { ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors/codes.js';
+import { createFormatError } from './errors/format.js';
+import type { Logger } from './logger.js';
 import { inputLimitsPlugin } from './plugins/input-limits.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { requestLogPlugin, type RequestLogEntry } from './plugins/request-log.js';
 import { buildSchema } from './schema.js';
 import { KnownOperationTypesRule } from './validation/operation-types.js';
-import { createThoughtSpotClient, type Logger, type ServiceCredentials, type ThoughtSpotClient } from './thoughtspot/index.js';
+import { createThoughtSpotClient, type ServiceCredentials, type ThoughtSpotClient } from './thoughtspot/index.js';
 
 /** Largest request body accepted (a GraphQL document with variables is a few kilobytes). */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;

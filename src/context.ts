@@ -10,8 +10,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { LoaderOptions, Loaders } from './loaders/index.js';
 import { createLoaders } from './loaders/index.js';
-import { ErrorCode, RequestAborted } from './errors.js';
-import type { Logger, ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
+import { ErrorCode, RequestAborted } from './errors/codes.js';
+import type { Logger } from './logger.js';
+import type { ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
 
 /** The upstream calls one request made, counted by endpoint (token mints included, as `POST …/auth/token/full`). */
 export class UpstreamCallLog {

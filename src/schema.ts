@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DocumentNode, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { Kind, parse } from 'graphql';
-import { badUserInput } from './errors.js';
+import { badUserInput } from './errors/codes.js';
 import type { Resolvers } from './__generated__/resolvers-types.js';
 import { resolvers as defaultResolvers } from './resolvers/index.js';
 

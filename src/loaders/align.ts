@@ -17,6 +17,11 @@ export class RecordNotFoundError extends Error {
   }
 }
 
+/** @internal Normalises a rejection into an Error value for a DataLoader result slot. */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /** True when `value` is a loader's not-found result (or rejection). */
 export function isRecordNotFound(value: unknown): value is RecordNotFoundError {
   return value instanceof Error && (value as { code?: unknown }).code === 'RECORD_NOT_FOUND';

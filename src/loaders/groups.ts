@@ -12,12 +12,10 @@
 
 import DataLoader from 'dataloader';
 import type { GroupSearch, PageRequest, SortOptions, ThoughtSpotClient } from '../thoughtspot/index.js';
-import { canonicalKey } from './align.js';
+import { canonicalKey, toError } from './align.js';
+import { subGroupClosure } from './membership.js';
 import { type GroupNode, toGroupNode } from './models.js';
-import { toError } from './orgs.js';
-
-/** The name of the group every user of an Org belongs to implicitly (CONTRACT.md §4, §8). */
-export const ALL_GROUP_NAME = 'All';
+import { belongsTo } from './orgs.js';
 
 /** Every group of one Org, indexed, with the sub-group hierarchy. */
 export interface GroupIndex {
@@ -26,13 +24,11 @@ export interface GroupIndex {
   readonly list: readonly GroupNode[];
   readonly byId: ReadonlyMap<string, GroupNode>;
   readonly byName: ReadonlyMap<string, GroupNode>;
-  /** The Org's implicit `All` group, when ThoughtSpot lists it. */
-  readonly allGroup: GroupNode | undefined;
   /** Ids of the direct sub-groups of a group. */
   childrenOf(groupId: string): readonly string[];
   /** Ids of the groups that have this group as a direct sub-group. */
   parentsOf(groupId: string): readonly string[];
-  /** The group and every group below it in the hierarchy, at any depth. */
+  /** The group and every group below it in the hierarchy, at any depth (membership.ts `subGroupClosure`). */
   closureOf(groupId: string): ReadonlySet<string>;
 }
 
@@ -106,38 +102,23 @@ async function loadGroupIndex(client: ThoughtSpotClient, orgId: number): Promise
       parents.set(childId, list_);
     }
   }
+  const childrenOf = (groupId: string): readonly string[] => (children.get(groupId) ?? []).filter((id) => byId.has(id));
   const closures = new Map<string, ReadonlySet<string>>();
   const closureOf = (groupId: string): ReadonlySet<string> => {
-    const cached = closures.get(groupId);
-    if (cached !== undefined) return cached;
-    // ThoughtSpot refuses cycles, but a walk with a visited set costs nothing and cannot loop if one slipped in.
-    const seen = new Set<string>([groupId]);
-    const stack = [groupId];
-    while (stack.length > 0) {
-      const current = stack.pop() as string;
-      for (const child of children.get(current) ?? []) {
-        if (!seen.has(child)) {
-          seen.add(child);
-          stack.push(child);
-        }
-      }
+    let closure = closures.get(groupId);
+    if (closure === undefined) {
+      closure = subGroupClosure(groupId, childrenOf);
+      closures.set(groupId, closure);
     }
-    closures.set(groupId, seen);
-    return seen;
+    return closure;
   };
   return {
     orgId,
     list,
     byId,
     byName: new Map(list.map((group) => [group.name, group])),
-    allGroup: list.find((group) => group.systemGroup && group.name === ALL_GROUP_NAME),
-    childrenOf: (groupId) => (children.get(groupId) ?? []).filter((id) => byId.has(id)),
+    childrenOf,
     parentsOf: (groupId) => parents.get(groupId) ?? [],
     closureOf,
   };
-}
-
-/** @internal Whether a record that lists its Orgs belongs to `orgId` (records that list none are taken as-is). */
-export function belongsTo(orgs: readonly { readonly id: number }[], orgId: number): boolean {
-  return orgs.length === 0 || orgs.some((org) => org.id === orgId);
 }

@@ -6,13 +6,17 @@ import type { ThoughtSpotClient } from '../thoughtspot/index.js';
 import { createGroupLoaders, type GroupLoaders } from './groups.js';
 import { createOrgLoaders, type OrgLoaders } from './orgs.js';
 import { createRoleLoaders, type RoleLoaders } from './roles.js';
-import { createUserLoaders, type UserBatchOptions, type UserLoaders } from './users.js';
+import type { UserBatchOptions } from './user-lookup.js';
+import { createUserLoaders, type UserLoaders } from './users.js';
 
 export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
-export { ALL_GROUP_NAME, type GroupIndex, type GroupSearchKey } from './groups.js';
+export type { GroupIndex, GroupSearchKey } from './groups.js';
+export { ALL_GROUP_NAME, groupMembers, isAllGroup, roleHolders, rolesHeld, type MemberRule } from './membership.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
-export type { MemberKey, UserBatchOptions, UserFilter, UserInOrgKey, UserRef, UserSearchKey } from './users.js';
+export type { MemberKey, UserFilter } from './members.js';
+export type { UserBatchOptions, UserInOrgKey, UserRef } from './user-lookup.js';
+export type { UserSearchKey } from './users.js';
 export * from './models.js';
 
 /** Every loader of one request. */

@@ -49,3 +49,32 @@ export function toGroupNode(record: GroupRecord, orgId: number): GroupNode {
 export function toRoleNode(record: RoleRecord, orgId: number): RoleNode {
   return { ...record, orgId };
 }
+
+/** The fields of a group that an {id, name} reference (`user_groups` in a user row) carries. */
+export const GROUP_REF_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'remoteId', 'name']);
+
+/**
+ * A group of Org `orgId` known only from an {id, name} reference in another row. Every other field is a placeholder:
+ * serve it only where the query selects nothing beyond GROUP_REF_FIELDS, so the answer is the one a full read gives.
+ */
+export function groupRefNode(ref: { readonly id: string; readonly name: string }, orgId: number): GroupNode {
+  return {
+    id: ref.id,
+    name: ref.name,
+    displayName: ref.name,
+    description: null,
+    type: null,
+    visibility: 'SHARABLE',
+    privileges: [],
+    orgs: [],
+    roles: [],
+    defaultLiveboards: [],
+    systemGroup: false,
+    external: false,
+    hidden: false,
+    authorId: null,
+    createdAt: null,
+    modifiedAt: null,
+    orgId,
+  };
+}

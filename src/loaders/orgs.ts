@@ -4,7 +4,7 @@
 
 import DataLoader from 'dataloader';
 import type { OrgRecord, OrgSearch, ThoughtSpotClient } from '../thoughtspot/index.js';
-import { canonicalKey } from './align.js';
+import { canonicalKey, toError } from './align.js';
 
 /** The Primary Org's id: where cluster-wide calls run. */
 export const PRIMARY_ORG_ID = 0;
@@ -21,6 +21,11 @@ export interface OrgIndex {
 export interface OrgLoaders {
   /** The request's Org index (one `orgs/search`, shared by every caller). */
   orgIndex(): Promise<OrgIndex>;
+  /**
+   * Whether Org `orgId` exists: the one place that decides it, from the Org index. Callers ask only when they must
+   * (an argument names the Org) or after a call in that Org failed, so a read that succeeds costs nothing extra.
+   */
+  orgExists(orgId: number): Promise<boolean>;
   /** A filtered `orgs/search` (for filters the index cannot answer, such as Org membership of users). */
   readonly orgSearch: DataLoader<OrgSearch, OrgRecord[], string>;
 }
@@ -28,11 +33,13 @@ export interface OrgLoaders {
 /** @internal Creates the Org loaders for one request. */
 export function createOrgLoaders(client: ThoughtSpotClient): OrgLoaders {
   let index: Promise<OrgIndex> | undefined;
+  const orgIndex = (): Promise<OrgIndex> => {
+    index ??= client.searchOrgs({ orgId: PRIMARY_ORG_ID }, {}).then(indexOrgs);
+    return index;
+  };
   return {
-    orgIndex() {
-      index ??= client.searchOrgs({ orgId: PRIMARY_ORG_ID }, {}).then(indexOrgs);
-      return index;
-    },
+    orgIndex,
+    orgExists: async (orgId) => (await orgIndex()).byId.has(orgId),
     // Distinct filters cannot share a call (every field narrows the answer), so each key is its own call; the
     // loader still deduplicates identical filters within the request.
     orgSearch: new DataLoader<OrgSearch, OrgRecord[], string>(
@@ -54,7 +61,7 @@ function indexOrgs(orgs: readonly OrgRecord[]): OrgIndex {
   };
 }
 
-/** @internal Normalises a rejection into an Error value for a DataLoader result slot. */
-export function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+/** @internal Whether a record that lists its Orgs belongs to `orgId` (records that list none are taken as-is). */
+export function belongsTo(orgs: readonly { readonly id: number }[], orgId: number): boolean {
+  return orgs.length === 0 || orgs.some((org) => org.id === orgId);
 }

@@ -4,9 +4,9 @@
 
 import DataLoader from 'dataloader';
 import type { ThoughtSpotClient } from '../thoughtspot/index.js';
-import { belongsTo } from './groups.js';
 import { type RoleNode, toRoleNode } from './models.js';
-import { toError } from './orgs.js';
+import { toError } from './align.js';
+import { belongsTo } from './orgs.js';
 
 /** Every role of one Org, indexed. */
 export interface RoleIndex {

@@ -16,7 +16,7 @@ import {
   type GraphQLSchema,
   type ValueNode,
 } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors/codes.js';
 import { NAME_PATTERN_MAX_LENGTH } from '../name-pattern.js';
 
 /** Longest `String` argument accepted: names, patterns and e-mail addresses. */

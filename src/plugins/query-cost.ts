@@ -31,7 +31,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors/codes.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../relay/connection.js';
 
 /** The configured limits (config.ts `queryLimits`). */

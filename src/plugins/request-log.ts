@@ -4,7 +4,7 @@
 
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
-import type { Logger } from '../thoughtspot/index.js';
+import type { Logger } from '../logger.js';
 
 /** What the plugin logs for one request. */
 export interface RequestLogEntry {

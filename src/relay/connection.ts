@@ -13,7 +13,7 @@
 // ThoughtSpot offers no key-based paging that would let us do better (CONTRACT.md §5); the schema descriptions
 // say so too.
 
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/codes.js';
 import { decodeCursor, encodeCursor, scopeTag, type CursorScope } from './cursor.js';
 
 /** Page size when neither `first` nor `last` is given. */

@@ -11,7 +11,7 @@
 // restarts because nothing about them is secret or stored.
 
 import { createHash } from 'node:crypto';
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/codes.js';
 import { echo } from './global-id.js';
 
 const VERSION = 'c1';

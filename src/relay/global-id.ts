@@ -12,7 +12,7 @@
 // the same schema. The version prefix lets a later format coexist with this one. Clients must treat IDs as
 // opaque; `remoteId` exposes ThoughtSpot's own identifier.
 
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/codes.js';
 
 /** The GraphQL types that implement Node. */
 export type NodeTypename = 'Organization' | 'Group' | 'User' | 'Role';

@@ -2,14 +2,14 @@
 // Org (ThoughtSpot scopes every search to the token's Org), the Primary Org unless an argument names another.
 
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/codes.js';
 import { PRIMARY_ORG_ID, type GroupNode, type NodeModel, type RoleNode } from '../loaders/index.js';
 import { MAX_PAGE_SIZE } from '../relay/connection.js';
 import { fromGlobalId, fromGlobalIdOfType } from '../relay/global-id.js';
 import type { OrgRecord, UserRecord } from '../thoughtspot/index.js';
 import { groupIdArg, namePatternMatcher, orgIdArg, roleIdArg, sortOrgs, userIdArg, userSort } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
-import { groupsOfOrg, inNamedOrg, loadNode, nullIfNotFound, rolesOfOrg, rootListOrg, usersOfOrg } from './shared/lists.js';
+import { groupsOfOrg, inNamedOrg, loadNode, nullIfNotFound, provenByMembers, rolesOfOrg, rootListOrg, usersOfOrg } from './shared/lists.js';
 
 /** Resolvers of `Query`. */
 export const Query: QueryResolvers = {
@@ -45,8 +45,14 @@ export const Query: QueryResolvers = {
     return listConnection(info, args, '', sortOrgs(selected, args.orderBy));
   },
 
-  group: async (_root, { id }, ctx) =>
-    (await loadNode(ctx, fromGlobalIdOfType(ctx.connectionId, id, 'Group', 'id'))) as GroupNode | null,
+  async group(_root, { id }, ctx, info) {
+    const target = fromGlobalIdOfType(ctx.connectionId, id, 'Group', 'id');
+    if (target.typename === 'Group') {
+      const proven = await provenByMembers(ctx, info, target.orgId, target.guid);
+      if (proven !== null) return proven;
+    }
+    return (await loadNode(ctx, target)) as GroupNode | null;
+  },
   async groupByName(_root, { name, organizationId }, ctx) {
     const orgId = orgIdArg(ctx, organizationId, 'organizationId') ?? PRIMARY_ORG_ID;
     const index = await inNamedOrg(ctx, orgId, organizationId == null ? null : 'organizationId', () =>

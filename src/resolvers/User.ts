@@ -3,18 +3,19 @@
 // ThoughtSpot computes a user's groups, inherited groups and privileges per Org: a user row shows them as the token's
 // Org sees them (CONTRACT.md §3). So the fields below read, for each Org of the user, the user as that Org sees
 // it (`userInOrg`, primed by whatever read the row, so the Org a user was reached through costs nothing) and that
-// Org's group and role indexes. Without `organizationId` they cover every Org of the user, so a User's fields do not
-// depend on the path a query took to reach it.
+// Org's group and role indexes (the rows name their groups, so a group list that asks for names only reads no
+// index). Without `organizationId` they cover every Org of the user, so a User's fields do not depend on the path a
+// query took to reach it; who holds which role is membership.ts's rule.
 
 import type { UserResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
-import { PRIMARY_ORG_ID, type GroupNode, type RoleNode } from '../loaders/index.js';
-import type { UserRecord } from '../thoughtspot/index.js';
+import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, groupRefNode, rolesHeld, type GroupNode, type RoleNode } from '../loaders/index.js';
+import type { PrincipalRef, UserRecord } from '../thoughtspot/index.js';
 import { orgIdArg, sortGroups, sortOrgs, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
 import { assertOrgExists, globalIdOf, nullIfNotFound } from './shared/lists.js';
 import { toPrivilegeList } from './shared/privileges.js';
-import { ALL_GROUP_NAME } from '../loaders/index.js';
+import { selectedFields } from './shared/selection.js';
 import { fromGlobalIdOfType } from '../relay/global-id.js';
 
 function keyOf(ctx: Pick<Context, 'connectionId'>, user: UserRecord): string {
@@ -39,6 +40,22 @@ async function namedOrg(ctx: Context, organizationId: string | null | undefined)
   const orgId = orgIdArg(ctx, organizationId, 'organizationId');
   if (orgId !== null) await assertOrgExists(ctx, orgId, 'organizationId');
   return orgId;
+}
+
+// Private: whether a group list's nodes ask only for what an {id, name} reference carries.
+function refFieldsOnly(info: Parameters<typeof selectedFields>[0]): boolean {
+  const fields = [...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])];
+  return fields.every((field) => GROUP_REF_FIELDS.has(field));
+}
+
+// Private: the first reference of each group id, in order.
+function uniqueRefs(refs: readonly PrincipalRef[]): PrincipalRef[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    if (seen.has(ref.id)) return false;
+    seen.add(ref.id);
+    return true;
+  });
 }
 
 /** Resolvers of `User`. */
@@ -77,12 +94,22 @@ export const User: UserResolvers = {
   },
   async groups(user, args, ctx, info) {
     const only = await namedOrg(ctx, args.organizationId);
+    const orgIds = orgsOf(user, only);
+    const views = await Promise.all(orgIds.map((orgId) => viewIn(ctx, user, orgId)));
+    const refsOf = (view: UserRecord | null): PrincipalRef[] =>
+      view === null ? [] : args.membership === 'ALL' ? [...view.groups, ...view.inheritedGroups] : [...view.groups];
+    // A user row names its groups ({id, name}), so a query that asks for nothing more, in name order, needs no group
+    // read. A non-Primary view lists its own Org's groups only; a Primary-Org view can list every Org's (CONTRACT.md
+    // Q17), so its own are what no other Org's view lists, which is known only when every Org of the user was read.
+    const byRefs = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info);
+    const elsewhere = new Set(views.flatMap((view, i) => (orgIds[i] === PRIMARY_ORG_ID ? [] : refsOf(view).map((ref) => ref.id))));
     const perOrg = await Promise.all(
-      orgsOf(user, only).map(async (orgId): Promise<GroupNode[]> => {
-        const [view, index] = await Promise.all([viewIn(ctx, user, orgId), ctx.loaders.groupIndex.load(orgId)]);
-        if (view === null) return [];
-        const refs = args.membership === 'ALL' ? [...view.groups, ...view.inheritedGroups] : view.groups;
+      orgIds.map(async (orgId, i): Promise<GroupNode[]> => {
+        const refs = refsOf(views[i] ?? null);
+        if (byRefs && orgId !== PRIMARY_ORG_ID) return uniqueRefs(refs).map((ref) => groupRefNode(ref, orgId));
+        if (byRefs && only === null) return uniqueRefs(refs.filter((ref) => !elsewhere.has(ref.id))).map((ref) => groupRefNode(ref, orgId));
         // The index holds only this Org's groups, which drops the other Orgs' groups a Primary-Org view can list.
+        const index = await ctx.loaders.groupIndex.load(orgId);
         return [...new Set(refs.map((ref) => ref.id))].flatMap((id) => index.byId.get(id) ?? []);
       }),
     );
@@ -94,10 +121,7 @@ export const User: UserResolvers = {
       orgsOf(user, only).map(async (orgId): Promise<RoleNode[]> => {
         const [view, index] = await Promise.all([viewIn(ctx, user, orgId), ctx.loaders.roleIndex.load(orgId)]);
         if (view === null) return [];
-        // Roles are held through groups only (CONTRACT.md §8): a role applies when it is assigned to one of the
-        // user's groups, direct or inherited, or to the Org's `All` group, which every member is in implicitly.
-        const held = new Set([...view.groups, ...view.inheritedGroups].map((group) => group.id));
-        return index.list.filter((role) => role.groups.some((group) => held.has(group.id) || group.name === ALL_GROUP_NAME));
+        return rolesHeld(view, index.list);
       }),
     );
     return listConnection(info, args, keyOf(ctx, user), sortRoles(perOrg.flat(), args.orderBy));

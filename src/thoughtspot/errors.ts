@@ -4,7 +4,8 @@
 
 /**
  * Every code the adapter can raise. The union is closed: a `switch (error.code)` that ends in
- * `throw new UnreachableCaseError(error.code)` stops compiling when a code is added, until the new code is mapped.
+ * `throw new UnreachableCaseError(error)` (src/unreachable.ts) stops compiling when a code is added, until the new
+ * code is mapped.
  */
 export type ThoughtSpotErrorCode =
   | 'TS_ERR_UNAUTHENTICATED'
@@ -341,15 +342,4 @@ export function isThoughtSpotError(value: unknown): value is AnyThoughtSpotError
     (THOUGHTSPOT_ERROR_CODES as readonly string[]).includes((value as unknown as { code: string }).code) &&
     typeof (value as { endpoint?: unknown }).endpoint === 'string'
   );
-}
-
-/**
- * Thrown from the `default` arm of an exhaustive switch. Its parameter is typed `never`, so the switch stops
- * compiling when a case is missing.
- */
-export class UnreachableCaseError extends Error {
-  override readonly name = 'UnreachableCaseError';
-  constructor(value: never) {
-    super(`Unreachable case: ${JSON.stringify(value)}`);
-  }
 }

@@ -2,25 +2,26 @@
 // is reported at once, in "expected X, but got: Y" form, before anything is built.
 
 import type { Dispatcher } from 'undici';
-import type { CallContext, Logger, ServiceCredentials, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
+import type { Logger } from '../logger.js';
+import type { CallContext, ServiceCredentials, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
 
 /** TCP/TLS connect timeout of the built-in pool (an injected dispatcher keeps its own). */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 /** Time to wait for response headers, per attempt. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** Longest silence while a response body streams, per attempt. */
-export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 /**
  * Overall deadline of one call, retries and waits included. Below Apollo Router's 30 s default subgraph timeout, so a
  * slow cluster surfaces as a typed TS_ERR_TIMEOUT from the subgraph rather than as the router cutting the request.
  */
-export const DEFAULT_DEADLINE_MS = 20_000;
+const DEFAULT_DEADLINE_MS = 20_000;
 /** Retries after the first attempt (reads; writes only when provably not executed). */
-export const DEFAULT_MAX_RETRIES = 5;
+const DEFAULT_MAX_RETRIES = 5;
 /** First backoff; doubles per retry, with jitter. */
-export const DEFAULT_MIN_DELAY_MS = 200;
+const DEFAULT_MIN_DELAY_MS = 200;
 /** Longest single backoff. */
-export const DEFAULT_MAX_DELAY_MS = 5_000;
+const DEFAULT_MAX_DELAY_MS = 5_000;
 /**
  * Client-side pacing. ThoughtSpot documents 100 requests/s per client IP with a burst of 10 (CONTRACT.md §7). The
  * adapter paces at 90/s with a burst of 5: arrival jitter can compress requests that left evenly spaced (an event-loop
@@ -29,20 +30,20 @@ export const DEFAULT_MAX_DELAY_MS = 5_000;
  */
 export const DEFAULT_REQUESTS_PER_SECOND = 90;
 /** Requests beyond the steady rate that may leave at once (nginx `burst` semantics: the bucket holds burst + 1). */
-export const DEFAULT_BURST = 5;
+const DEFAULT_BURST = 5;
 /** Consecutive unhealthy attempts (network, timeout, 502/503/504) that open the breaker. */
-export const DEFAULT_FAILURE_THRESHOLD = 5;
+const DEFAULT_FAILURE_THRESHOLD = 5;
 /** How long an open breaker refuses calls before letting one probe through. */
-export const DEFAULT_COOLDOWN_MS = 10_000;
+const DEFAULT_COOLDOWN_MS = 10_000;
 /**
  * Validity requested for service tokens. ThoughtSpot's default is 300 s; an hour costs one mint per Org per hour and
  * keeps a leaked token's life short.
  */
-export const DEFAULT_TOKEN_VALIDITY_SECONDS = 3_600;
+const DEFAULT_TOKEN_VALIDITY_SECONDS = 3_600;
 /** In-flight requests per client (and connections of the built-in pool). cs_tools caps at 15 (CONTRACT.md §7). */
-export const DEFAULT_MAX_CONCURRENCY = 16;
+const DEFAULT_MAX_CONCURRENCY = 16;
 /** Sent unless `userAgent` is set; ThoughtSpot requires a User-Agent (CONTRACT.md §1). */
-export const DEFAULT_USER_AGENT = `thoughtspot-directory-subgraph (undici; node/${process.versions.node})`;
+const DEFAULT_USER_AGENT = `thoughtspot-directory-subgraph (undici; node/${process.versions.node})`;
 
 /** Options with every default applied. */
 export interface ResolvedOptions {

@@ -10,7 +10,8 @@
 // client while ThoughtSpot was answering 200.
 
 import type { Dispatcher } from 'undici';
-import type { CallContext, CallOptions, Logger, UpstreamCallEvent } from './types.js';
+import type { Logger } from '../logger.js';
+import type { CallContext, CallOptions, UpstreamCallEvent } from './types.js';
 import {
   ThoughtSpotAbortedError,
   ThoughtSpotAuthError,

@@ -6,7 +6,7 @@ import type { SortOptionsWire } from './wire.js';
 import { expectArray, expectObject, describe, WireShapeError } from './decode.js';
 
 /** The sort every search sends unless the caller chose one: offset paging is only stable over a fixed order. */
-export const DEFAULT_SORT: SortOptions = { field: 'NAME', order: 'ASC' };
+const DEFAULT_SORT: SortOptions = { field: 'NAME', order: 'ASC' };
 
 /** `sort_options` for a search body. */
 export function sortOptions(sort: SortOptions | undefined): SortOptionsWire {

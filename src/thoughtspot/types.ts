@@ -3,6 +3,7 @@
 // keeps one token per Org and mints it on demand.
 
 import type { Dispatcher } from 'undici';
+import type { Logger } from '../logger.js';
 import type {
   AccountStatus,
   AccountType,
@@ -18,14 +19,6 @@ import type {
   UserRecord,
   Visibility,
 } from './records.js';
-
-/** Structured logger the adapter writes to. Fields never contain credentials or tokens (the adapter redacts). */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 /** One upstream HTTP attempt, reported after it settles (for request logs and upstream-call metrics). */
 export interface UpstreamCallEvent {

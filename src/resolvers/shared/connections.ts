@@ -15,7 +15,7 @@ import {
   type ConnectionModel,
   type PageWindow,
 } from '../../relay/connection.js';
-import { selectsField } from '../../relay/selection.js';
+import { selectsField } from './selection.js';
 
 const PAGINATION_ARGS = new Set(['first', 'last', 'after', 'before']);
 

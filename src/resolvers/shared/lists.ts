@@ -2,7 +2,7 @@
 // Organization.groups, Query.users and Organization.users, Query.roles and Organization.roles), the member lists
 // (Group.members, Role.users), and Node lookups. Each states the upstream calls it makes.
 
-import type { GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, isObjectType, type GraphQLResolveInfo } from 'graphql';
 import type {
   AccountStatus,
   AccountType,
@@ -13,10 +13,15 @@ import type {
   Visibility,
 } from '../../__generated__/resolvers-types.js';
 import type { Context } from '../../context.js';
-import { badUserInput } from '../../errors.js';
+import { badUserInput } from '../../errors/codes.js';
 import {
-  ALL_GROUP_NAME,
+  GROUP_REF_FIELDS,
   PRIMARY_ORG_ID,
+  groupMembers,
+  groupRefNode,
+  isAllGroup,
+  type MemberRule,
+  roleHolders,
   isRecordNotFound,
   type GroupNode,
   type NodeModel,
@@ -29,6 +34,7 @@ import type { GroupType, UserRecord } from '../../thoughtspot/index.js';
 import { groupIdArg, groupSort, namePatternMatcher, orgIdArg, roleIdArg, sortRoles, userIdArg, userSort, type ScopedId } from './args.js';
 import { listConnection, pagedConnection } from './connections.js';
 import { privilegeFilter } from './privileges.js';
+import { selectedFieldNodes, selectedFields } from './selection.js';
 
 /** Arguments of a group list. */
 export interface GroupListArgs extends ConnectionArgs {
@@ -102,27 +108,41 @@ export function rootListOrg(
 }
 
 /**
- * Throws BAD_USER_INPUT when an explicitly named Organization does not exist. Checked only after a list call
- * failed, or in parallel with it: the Org index is one `orgs/search` per request, shared with every other lookup.
+ * Throws BAD_USER_INPUT when an explicitly named Organization does not exist (loaders `orgExists` decides). Checked
+ * up front only where no call in that Org would fail first, else after a list call failed (`inNamedOrg`).
  */
 export async function assertOrgExists(ctx: Context, orgId: number, argumentName: string): Promise<void> {
-  const index = await ctx.loaders.orgIndex();
-  if (!index.byId.has(orgId)) {
-    throw badUserInput(`Argument "${argumentName}" names an Organization that does not exist.`, argumentName);
+  if (!(await ctx.loaders.orgExists(orgId))) throw missingOrg(argumentName);
+}
+
+// Private: the caller named an Organization that does not exist.
+function missingOrg(argumentName: string): Error {
+  return badUserInput(`Argument "${argumentName}" names an Organization that does not exist.`, argumentName);
+}
+
+/**
+ * Runs a read in Org `orgId`. If it fails and the Org does not exist, the failure was the missing Org's, and
+ * `missing` gives the answer instead (null, or the caller's mistake); otherwise the failure stands. Costs nothing
+ * extra when the read succeeds.
+ */
+async function unlessOrgMissing<T>(ctx: Context, orgId: number, run: () => Promise<T>, missing: () => T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(await ctx.loaders.orgExists(orgId))) return missing();
+    throw error;
   }
 }
 
 /**
- * Runs a list in an Org named by the caller; if ThoughtSpot refuses it, a missing Org is reported as the caller's
- * mistake rather than as an upstream failure. Costs nothing extra when the list succeeds.
+ * Runs a list in an Org named by the caller (`argumentName`, or null for the default Org); if ThoughtSpot refuses
+ * it, a missing Org is reported as the caller's mistake rather than as an upstream failure.
  */
 export async function inNamedOrg<T>(ctx: Context, orgId: number, argumentName: string | null, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (argumentName !== null) await assertOrgExists(ctx, orgId, argumentName);
-    throw error;
-  }
+  if (argumentName === null) return run();
+  return unlessOrgMissing(ctx, orgId, run, () => {
+    throw missingOrg(argumentName);
+  });
 }
 
 /**
@@ -216,9 +236,9 @@ export interface MembersArgs extends Omit<UserListArgs, 'groupId' | 'roleId'> {
 }
 
 /**
- * A group's members. Every `Group.members` of one query level shares one `users/search` per Org (see
- * loaders/users.ts `members`); `membership: ALL` first reads the Org's group index (one call per Org per request)
- * for the sub-group closure.
+ * A group's members (who counts is membership.ts `groupMembers`). Every `Group.members` of one query level shares one
+ * `users/search` per Org within a row budget (loaders/members.ts); `membership: ALL` first reads the Org's group
+ * index (one call per Org per request) for the sub-group closure.
  */
 export async function membersOfGroup(
   ctx: Context,
@@ -226,20 +246,68 @@ export async function membersOfGroup(
   group: GroupNode,
   args: MembersArgs,
 ): Promise<ConnectionModel<UserRecord>> {
+  const closure = args.membership === 'ALL' ? (await ctx.loaders.groupIndex.load(group.orgId)).closureOf(group.id) : null;
+  return memberConnection(ctx, info, group.orgId, group.id, groupMembers(group, closure), args);
+}
+
+// Private: the connection over one member list; the loader key depends on the rule, the filters and the window only,
+// so `provenByMembers` and `membersOfGroup` asking for the same page share one call.
+function memberConnection(
+  ctx: Context,
+  info: GraphQLResolveInfo,
+  orgId: number,
+  groupId: string,
+  rule: MemberRule,
+  args: MembersArgs,
+  seen?: (rows: readonly UserRecord[]) => void,
+): Promise<ConnectionModel<UserRecord>> {
   const filter = userFilterOf(args);
   const sort = userSort(args.orderBy);
-  const parentKey = globalIdOf(ctx, { typename: 'Group', orgId: group.orgId, guid: group.id });
-  const ids =
-    args.membership === 'ALL' ? [...(await ctx.loaders.groupIndex.load(group.orgId)).closureOf(group.id)].sort() : [group.id];
-  const everyone = group.systemGroup && group.name === ALL_GROUP_NAME;
-  return pagedConnection(info, args, parentKey, (page) =>
-    ctx.loaders.members.load({ orgId: group.orgId, via: 'groups', ids, match: ids, matchOn: 'direct', everyone, filter, sort, page }),
-  );
+  const parentKey = globalIdOf(ctx, { typename: 'Group', orgId, guid: groupId });
+  return pagedConnection(info, args, parentKey, async (page) => {
+    const rows = await ctx.loaders.members.load({ ...rule, orgId, filter, sort, page });
+    seen?.(rows);
+    return rows;
+  });
+}
+
+/** What an {id, name} reference to a group carries, plus the member list that a row listing it proves. */
+const PROVEN_BY_MEMBERS: ReadonlySet<string> = new Set([...GROUP_REF_FIELDS, 'members']);
+
+/**
+ * `group(id:)` for a query that asks only for the group's direct members (and its id or name): the first page of
+ * members is read before the group itself, and a row that lists the group among its direct groups proves the group
+ * exists and names it, so the group lookup is skipped (one call per page instead of two). Null when the query asks
+ * for more, or the page proves nothing (empty, or the group is `All`, whose members rows need not list it): the
+ * caller then looks the group up, and the members resolver reads its page as usual. The page read here uses the
+ * members resolver's own loader key, so it is never read twice.
+ */
+export async function provenByMembers(ctx: Context, info: GraphQLResolveInfo, orgId: number, groupId: string): Promise<GroupNode | null> {
+  const fields = selectedFields(info, []);
+  if (!fields.has('members') || ![...fields].every((field) => PROVEN_BY_MEMBERS.has(field))) return null;
+  const [node, ...others] = selectedFieldNodes(info, 'members');
+  const groupType = info.schema.getType('Group');
+  const definition = isObjectType(groupType) ? groupType.getFields()['members'] : undefined;
+  if (node === undefined || others.length > 0 || definition === undefined || !isObjectType(groupType)) return null;
+  try {
+    const args = getArgumentValues(definition, node, info.variableValues) as MembersArgs;
+    if (args.membership === 'ALL') return null;
+    let first: readonly UserRecord[] = [];
+    const membersInfo: GraphQLResolveInfo = { ...info, fieldName: 'members', fieldNodes: [node], parentType: groupType, returnType: definition.type };
+    await memberConnection(ctx, membersInfo, orgId, groupId, groupMembers({ id: groupId }, null), args, (rows) => {
+      if (first.length === 0) first = rows;
+    });
+    const ref = first.flatMap((row) => row.groups).find((group) => group.id === groupId);
+    return ref === undefined || isAllGroup(ref) ? null : groupRefNode(ref, orgId);
+  } catch {
+    // A bad argument or cursor, or a failed read: the members resolver meets the same and reports it at its path.
+    return null;
+  }
 }
 
 /**
- * A role's holders: the users whose groups (direct or inherited) include a group the role is assigned to. Every
- * `Role.users` of one level shares one `users/search` per Org with `role_identifiers`.
+ * A role's holders (who counts is membership.ts `roleHolders`). Every `Role.users` of one level shares one
+ * `users/search` per Org with `role_identifiers`.
  */
 export function usersOfRole(
   ctx: Context,
@@ -250,12 +318,8 @@ export function usersOfRole(
   const filter = userFilterOf(args);
   const sort = userSort(args.orderBy);
   const parentKey = globalIdOf(ctx, { typename: 'Role', orgId: role.orgId, guid: role.id });
-  const match = role.groups.map((group) => group.id).sort();
-  const everyone = role.groups.some((group) => group.name === ALL_GROUP_NAME);
-  const ids = match.length === 0 ? [] : [role.id];
-  return pagedConnection(info, args, parentKey, (page) =>
-    ctx.loaders.members.load({ orgId: role.orgId, via: 'roles', ids, match, matchOn: 'inherited', everyone, filter, sort, page }),
-  );
+  const rule = roleHolders(role.id, role.groups);
+  return pagedConnection(info, args, parentKey, (page) => ctx.loaders.members.load({ ...rule, orgId: role.orgId, filter, sort, page }));
 }
 
 /**
@@ -282,12 +346,7 @@ export function nullIfNotFound(error: unknown): null {
   throw error;
 }
 
-async function orgScoped<T>(ctx: Context, orgId: number, run: () => Promise<T | null>): Promise<T | null> {
-  try {
-    return await run();
-  } catch (error) {
-    const index = await ctx.loaders.orgIndex();
-    if (!index.byId.has(orgId)) return null;
-    throw error;
-  }
+// Private: a lookup in the Org a global ID names; an Org that is gone makes the object null, as a missing one.
+function orgScoped<T>(ctx: Context, orgId: number, run: () => Promise<T | null>): Promise<T | null> {
+  return unlessOrgMissing(ctx, orgId, run, () => null);
 }

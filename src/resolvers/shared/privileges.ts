@@ -3,7 +3,7 @@
 // spells CAN_MODIFY_FOLDERS as CAN_MODIDY_FOLDERS (CONTRACT.md §14 item 6), and both spellings map to one value.
 
 import type { Privilege } from '../../__generated__/resolvers-types.js';
-import { badUserInput } from '../../errors.js';
+import { badUserInput } from '../../errors/codes.js';
 
 /** Every value of the GraphQL enum, each mapped to itself: the table unknown strings are checked against. */
 const PRIVILEGES: Readonly<Record<Privilege, Privilege>> = {

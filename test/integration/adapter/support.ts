@@ -9,7 +9,8 @@ import { handlers } from '../../../src/emulator/handlers/index.js';
 import { createState, type EmulatorState } from '../../../src/emulator/domain/index.js';
 import { createThoughtSpotClient, type ThoughtSpotClient, type ThoughtSpotClientOptions } from '../../../src/thoughtspot/index.js';
 import { buildThoughtSpotClient } from '../../../src/thoughtspot/client.js';
-import type { Logger, UpstreamCallEvent } from '../../../src/thoughtspot/types.js';
+import type { Logger } from '../../../src/logger.js';
+import type { UpstreamCallEvent } from '../../../src/thoughtspot/types.js';
 import { settle, virtualClock, type VirtualClock } from '../../unit/thoughtspot/virtual-clock.js';
 
 /** A clock the test moves by hand (epoch milliseconds). */

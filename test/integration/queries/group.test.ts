@@ -90,10 +90,39 @@ describe('Group.members', () => {
     const expected = membersOf(stack.emulator.state, g('G-01'));
     expect(data.group.members.nodes.map((u) => u.username)).toEqual(expected.slice(0, 4));
     expect(data.group.members.pageInfo.hasNextPage).toBe(expected.length > 4);
-    expect(calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
+    // A non-empty page lists the group in its rows' direct groups, which proves the group exists: no group lookup.
+    expect(calls).toEqual({ 'users/search': 1 });
     const search = records.find((c) => c.endpoint?.endsWith('users/search'));
     expect(search?.body).toMatchObject({ group_identifiers: [g('G-01').id], record_offset: 0, record_size: 5 });
     expect(search?.orgId).toBe(fixture.org.id);
+    expect(search?.rows).toBe(5);
+  });
+
+  it('looks the group up only when its page of members cannot prove it exists, or the query asks for more', async () => {
+    const query = (fields: string) => `query ($id: ID!) { group(id: $id) { ${fields} members(first: 4) { nodes { username } } } }`;
+    const missing = toGlobalId('test', { typename: 'Group', orgId: fixture.org.id, guid: '00000000-0000-0000-0000-000000000000' });
+    const gone = await stack.run<{ group: null }>(query('id'), { id: missing });
+    expect(gone.data.group).toBeNull();
+    expect(gone.calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
+
+    const empty = stack.emulator.state.createGroup(fixture.org, { name: 'G-Empty', displayName: 'Empty', at: 0 });
+    try {
+      const none = await stack.run<{ group: { name: string; members: Names } }>(query('name'), { id: gid(empty) });
+      expect(none.data.group).toEqual({ name: 'G-Empty', members: { nodes: [] } });
+      expect(none.calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
+    } finally {
+      stack.emulator.state.deleteGroup(empty);
+    }
+
+    // The same group answers the same whichever plan served it.
+    const named = await stack.run<{ group: { id: string; name: string; members: Names } }>(query('id name'), { id: gid(g('G-02')) });
+    const full = await stack.run<{ group: { id: string; name: string; displayName: string; members: Names } }>(query('id name displayName'), {
+      id: gid(g('G-02')),
+    });
+    expect(named.calls).toEqual({ 'users/search': 1 });
+    expect(full.calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
+    const { displayName: _displayName, ...rest } = full.data.group;
+    expect(named.data.group).toEqual(rest);
   });
 
   it('includes sub-group members at any depth with membership: ALL', async () => {
@@ -121,7 +150,9 @@ describe('Group.members', () => {
     }
     expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 1 });
     const search = records.find((c) => c.endpoint?.endsWith('users/search'));
-    expect(search?.body).toMatchObject({ record_offset: 0, record_size: -1 });
+    // The union's row budget: every list's window (3 rows and the probe row for hasNextPage), 8 lists.
+    expect(search?.body).toMatchObject({ record_offset: 0, record_size: 8 * 4 });
+    expect(search?.rows).toBeLessThanOrEqual(8 * 4);
     expect([...((search?.body as { group_identifiers: string[] }).group_identifiers)].sort()).toEqual(
       [...fixture.groups.values()].map((group) => group.id).sort(),
     );

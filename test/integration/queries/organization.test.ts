@@ -99,6 +99,11 @@ describe('Organization.groups', () => {
       .filter((c) => c.endpoint?.endsWith('groups/search'))
       .map((c) => c.body as Record<string, unknown>);
     expect(bodies).toContainEqual(expect.objectContaining({ record_offset: 0, record_size: 4, include_users: false }));
+    // Every paged read holds at most its window and probe row.
+    for (const call of records.filter((c) => c.endpoint?.endsWith('groups/search'))) {
+      const size = (call.body as { record_size: number }).record_size;
+      if (size > 0) expect(call.rows).toBeLessThanOrEqual(size);
+    }
     expect(bodies).toContainEqual(expect.objectContaining({ type: 'TEAM_GROUP' }));
     expect(bodies).toContainEqual(expect.objectContaining({ role_identifiers: [fixture.roles.get('R-Admin')?.id] }));
   });

@@ -71,12 +71,14 @@ describe('Role.groups and Role.users', () => {
     expect(calls).toEqual({ 'roles/search': 1, 'users/search': 1 });
     const search = records.find((c) => c.endpoint?.endsWith('users/search'));
     expect(search?.body).toMatchObject({ role_identifiers: [read.id] });
+    // totalCount needs the whole list, and the list alone: exactly its holders.
+    expect(search?.rows).toBe(expected.length);
   });
 
   it('serves the holders of every role of a level with one users/search per Org', async () => {
     const state = stack.emulator.state;
     const cobalt = orgNamed(state, 'Cobalt-Freight');
-    const { data, calls } = await stack.run<{ nodes: { name: string; roles: { nodes: { name: string; users: { nodes: { username: string }[] } }[] } }[] }>(
+    const { data, calls, records } = await stack.run<{ nodes: { name: string; roles: { nodes: { name: string; users: { nodes: { username: string }[] } }[] } }[] }>(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Organization { name roles(first: 10) { nodes {
           name users(first: 100, accountStatus: ACTIVE) { nodes { username } }
       } } } } }`,
@@ -84,15 +86,21 @@ describe('Role.groups and Role.users', () => {
     );
     const active = new Set([...state.users.values()].filter((u) => u.accountStatus === 'ACTIVE').map((u) => u.name));
     let lists = 0;
+    let answered = 0;
     for (const org of data.nodes) {
       const rec = orgNamed(state, org.name);
       for (const role of org.roles.nodes) {
         expect(role.users.nodes.map((u) => u.username)).toEqual(holdersOf(state, roleNamed(rec, role.name)).filter((name) => active.has(name)));
         lists += 1;
+        answered += role.users.nodes.length;
       }
     }
     expect(lists).toBe(3 + cobalt.roles.size);
     expect(calls).toEqual({ 'orgs/search': 1, 'roles/search': 2, 'users/search': 2 });
+    // Each union read is shorter than its budget, so it is the union of the lists, each holder once: never more rows
+    // than the lists answered.
+    const rows = records.filter((c) => c.endpoint?.endsWith('users/search')).reduce((sum, c) => sum + (c.rows ?? 0), 0);
+    expect(rows).toBeLessThanOrEqual(answered);
   });
 
   it('treats a role assigned to the All group as held by every member', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../../src/emulator/domain/index.js';
 import type { CallRecord } from '../../../src/emulator/index.js';
-import { MAX_MISS_LOOKUPS } from '../../../src/loaders/users.js';
+import { MAX_MISS_LOOKUPS } from '../../../src/loaders/user-lookup.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
 import { useTestStack } from '../../support/harness.js';
@@ -81,9 +81,10 @@ describe('batched user lookups', () => {
     const users = atPositions(first, [0, 3, 9, 12, 17]);
     const { names, data, calls, searches } = await nodes(users.map(uid), 'username groups { nodes { name } }');
     expect(names).toEqual(users.map((u) => u.name));
-    // Two pages of 10 of a 60-user list. Every row read primes the loaders, so the users' groups need no user read.
+    // Two pages of 10 of a 60-user list. Every row read primes the loaders, and rows name their groups, so the
+    // users' group names need no further read.
     expect(searches.map((call) => call.body)).toEqual([page(0), page(10)]);
-    expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'users/search': 2 });
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 2 });
     const groups = (data.nodes as unknown as { groups: { nodes: { name: string }[] } }[]).map((n) => n.groups.nodes.map((g) => g.name));
     expect(groups).toEqual(users.map((u) => groupsOfUser(stack.emulator.state, u, 'DIRECT')));
   });

@@ -134,9 +134,28 @@ describe('User relations', () => {
     expect(oneOrgRoles.nodes.map((r) => r.name)).toEqual(rolesOfUser(state, user, orgId));
     expect(oneOrgPrivileges).toEqual([...state.effectivePrivileges(user, orgId)]);
     // One user: orgs/search + one identifier search to find it; then, per Org of the user, its view there (one
-    // identifier search each, except the Org it was found in) and that Org's group and role indexes.
+    // identifier search each, except the Org it was found in) and that Org's role index. Group names come from the
+    // user rows, which name their groups.
     const orgs = user.orgIds.size;
-    expect(calls).toEqual({ 'groups/search': orgs, 'orgs/search': 2, 'roles/search': orgs, 'users/search': orgs });
+    expect(calls).toEqual({ 'orgs/search': 2, 'roles/search': orgs, 'users/search': orgs });
+  });
+
+  it('names groups from the user rows when only names are asked, and lists the same groups as a full read', async () => {
+    const user = multiOrgUser();
+    const query = (fields: string) =>
+      `query ($id: ID!) { user(id: $id) { direct: groups(first: 100) { nodes { ${fields} } } all: groups(first: 100, membership: ALL) { nodes { ${fields} } } } }`;
+    type Lists = { user: { direct: { nodes: { id: string; name: string }[] }; all: { nodes: { id: string; name: string }[] } } };
+    const byRefs = await stack.run<Lists>(query('id name'), { id: uid(user) });
+    const full = await stack.run<Lists>(query('id name displayName isSystemGroup'), { id: uid(user) });
+    const state = stack.emulator.state;
+    for (const result of [byRefs, full]) {
+      expect(result.data.user.direct.nodes.map((g) => g.name)).toEqual(groupsOfUser(state, user, 'DIRECT'));
+      expect(result.data.user.all.nodes.map((g) => g.name)).toEqual(groupsOfUser(state, user, 'ALL'));
+    }
+    const ids = (result: typeof full) => result.data.user.all.nodes.map((g) => g.id);
+    expect(ids(byRefs)).toEqual(ids(full));
+    expect(byRefs.calls['groups/search']).toBeUndefined();
+    expect(full.calls['groups/search']).toBe(user.orgIds.size);
   });
 
   it('batches the relations of a page of users: one call per Org and endpoint, however many users', async () => {
@@ -147,7 +166,7 @@ describe('User relations', () => {
       const users = data.organizationByName.users.nodes;
       expect(users).toHaveLength(first);
       for (const user of users) expect(user).toEqual(expectedRelations(userNamed(stack.emulator.state, user.username)));
-      expect(calls).toEqual({ 'groups/search': 1, 'orgs/search': 1, 'roles/search': 1, 'users/search': 1 });
+      expect(calls).toEqual({ 'orgs/search': 1, 'roles/search': 1, 'users/search': 1 });
     }
   });
 
@@ -172,7 +191,8 @@ describe('User relations', () => {
     }
     expect([...viewed.values()].some((count) => count > 1)).toBe(true);
     expect(calls).toEqual({
-      'groups/search': 1 + orgsOfUsers.size,
+      // The paged level; group names come from the user rows.
+      'groups/search': 1,
       'orgs/search': 1,
       'roles/search': orgsOfUsers.size,
       'users/search': 1 + [...viewed.values()].reduce((sum, count) => sum + (count <= 10 ? count : 1), 0),

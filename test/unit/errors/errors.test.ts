@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { RequestAborted, badUserInput, createFormatError, toGraphQLError } from '../../../src/errors.js';
+import { RequestAborted, badUserInput } from '../../../src/errors/codes.js';
+import { createFormatError, toGraphQLError } from '../../../src/errors/format.js';
 import {
   ThoughtSpotAbortedError,
   ThoughtSpotAuthError,

@@ -1,0 +1,222 @@
+// The import graph of src/ against the allowed arrows between its parts (DESIGN.md §3, house-style §4.1 "Import
+// boundaries"). Every relative import, re-export and dynamic import of every .ts file is resolved to the file it
+// names, so nested paths (`../../thoughtspot/errors.js` from resolvers/shared/) are caught like shallow ones. This
+// test is the one place the layering is written down: eslint does not restate it.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/**
+ * A part of src/ is a folder (`relay/`) or a top-level file (`app.ts`); a file listed here on its own (`errors/codes.ts`)
+ * is a part of its own. An arrow inside one part is always allowed. A target is a whole part (`relay/`) or one file
+ * of it (`thoughtspot/index.ts`: the adapter's public surface is the only way in).
+ */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  // The process entry and the composition root: the only files that see everything.
+  'main.ts': ['app.ts', 'config.ts'],
+  'app.ts': [
+    'config.ts',
+    'context.ts',
+    'emulator/index.ts', // embedded mode only; nothing else in src/ imports the emulator
+    'errors/codes.ts',
+    'errors/format.ts',
+    'logger.ts',
+    'plugins/',
+    'schema.ts',
+    'thoughtspot/index.ts',
+    'validation/',
+  ],
+  'schema.ts': ['__generated__/', 'errors/codes.ts', 'resolvers/index.ts'],
+  'context.ts': ['errors/codes.ts', 'loaders/index.ts', 'logger.ts', 'thoughtspot/index.ts'],
+  'plugins/': ['context.ts', 'errors/codes.ts', 'logger.ts', 'name-pattern.ts', 'relay/'],
+  'validation/': [],
+  // Reads go resolvers → loaders → adapter; resolvers name the adapter's records and types, and mutations may call it.
+  'resolvers/': [
+    '__generated__/',
+    'context.ts',
+    'errors/codes.ts',
+    'loaders/index.ts',
+    'name-pattern.ts',
+    'relay/',
+    'thoughtspot/index.ts',
+  ],
+  // models.ts holds the codegen mappers' targets, which are connection models (type imports).
+  'loaders/': ['relay/connection.ts', 'thoughtspot/index.ts'],
+  // codegen output: contextType and mappers (codegen.yml).
+  '__generated__/': ['context.ts', 'loaders/models.ts', 'thoughtspot/index.ts'],
+  // Pure Relay maths: coded errors only, so loading a cursor does not load the adapter.
+  'relay/': ['errors/codes.ts'],
+  'errors/codes.ts': [],
+  'errors/format.ts': ['errors/codes.ts', 'logger.ts', 'thoughtspot/index.ts', 'unreachable.ts'],
+  // The adapter knows HTTP and the vendor, and shares only the leaves.
+  'thoughtspot/': ['logger.ts', 'unreachable.ts'],
+  // The emulator shares nothing with the adapter but the name-pattern rules both implement.
+  'emulator/': ['name-pattern.ts'],
+  // Leaves.
+  'config.ts': [],
+  'logger.ts': [],
+  'unreachable.ts': [],
+  'name-pattern.ts': [],
+};
+
+/** Packages a part must never import, at any depth of its own files. */
+const FORBIDDEN_PACKAGES: Readonly<Record<string, readonly RegExp[]>> = {
+  'thoughtspot/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
+  'emulator/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
+  'relay/': [/^undici(\/|$)/],
+  'errors/codes.ts': [/^undici(\/|$)/, /^@apollo\//],
+};
+
+/**
+ * What loading a part must never load, following every import that survives compilation (`import type` and
+ * `export type … from` are erased; `import { type A }` is not, under verbatimModuleSyntax).
+ */
+const NEVER_LOADS: Readonly<Record<string, readonly string[]>> = {
+  'relay/': ['thoughtspot/', 'undici'],
+  'errors/codes.ts': ['thoughtspot/', 'undici'],
+};
+
+interface ImportEdge {
+  /** The file's path relative to src/, with `/` separators. */
+  readonly from: string;
+  readonly specifier: string;
+  /** The imported file relative to src/ for a relative specifier (`../x` when it leaves src/), else null. */
+  readonly to: string | null;
+  /** True when the import is erased by the compiler. */
+  readonly typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const toPosix = (path: string): string => path.split(sep).join('/');
+
+function importsOf(file: string): ImportEdge[] {
+  const from = toPosix(relative(SRC, file));
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const edges: ImportEdge[] = [];
+  const add = (specifier: string, typeOnly: boolean): void => {
+    const to = specifier.startsWith('.')
+      ? toPosix(relative(SRC, resolve(dirname(file), specifier))).replace(/\.js$/, '.ts')
+      : null;
+    edges.push({ from, specifier, to, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      add(node.moduleSpecifier.text, node.importClause?.isTypeOnly === true);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      add(node.moduleSpecifier.text, node.isTypeOnly);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const expression = node.moduleReference.expression;
+      if (ts.isStringLiteral(expression)) add(expression.text, node.isTypeOnly);
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] !== undefined &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      add(node.arguments[0].text, false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      add(node.argument.literal.text, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return edges;
+}
+
+/** The part a file belongs to: itself when ALLOWED names it, else its top-level folder, else the file. */
+function partOf(path: string): string {
+  if (path in ALLOWED) return path;
+  const slash = path.indexOf('/');
+  return slash === -1 ? path : path.slice(0, slash + 1);
+}
+
+/** Whether a target entry (`relay/` or `thoughtspot/index.ts`) covers a file. */
+const covers = (target: string, path: string): boolean => (target.endsWith('/') ? path.startsWith(target) : path === target);
+
+const files = sourceFiles(SRC).map((file) => toPosix(relative(SRC, file)));
+const edges = sourceFiles(SRC).flatMap(importsOf);
+
+describe('layering of src/', () => {
+  it('finds the import graph (a guard against a parser that silently reads nothing)', () => {
+    expect(files.length).toBeGreaterThan(50);
+    expect(edges.some((edge) => edge.from === 'app.ts' && edge.to === 'emulator/index.ts')).toBe(true);
+    expect(edges.some((edge) => edge.from.startsWith('resolvers/shared/') && edge.to === 'loaders/index.ts')).toBe(true);
+  });
+
+  it('gives every file of src/ a part in the allow-list', () => {
+    const orphans = files.filter((file) => !(partOf(file) in ALLOWED)).map((file) => `${file}: no entry for ${partOf(file)}`);
+    expect(orphans).toEqual([]);
+  });
+
+  it('resolves every relative import to a file inside src/', () => {
+    const known = new Set(files);
+    const unresolved = edges
+      .filter((edge) => edge.to !== null && !edge.to.endsWith('.json') && !known.has(edge.to))
+      .map((edge) => `${edge.from}: import '${edge.specifier}' names no .ts file in src/`);
+    expect(unresolved).toEqual([]);
+  });
+
+  it('draws only allowed arrows between parts', () => {
+    const offences = edges.flatMap((edge) => {
+      if (edge.to === null) return [];
+      const fromPart = partOf(edge.from);
+      if (fromPart === partOf(edge.to)) return [];
+      const allowed = ALLOWED[fromPart] ?? [];
+      if (allowed.some((target) => covers(target, edge.to!))) return [];
+      return [`${edge.from}: import '${edge.specifier}' (${fromPart} → ${edge.to}) is not an allowed arrow`];
+    });
+    expect(offences).toEqual([]);
+  });
+
+  it('keeps forbidden packages out of the parts that must not know them', () => {
+    const offences = edges.flatMap((edge) => {
+      const forbidden = FORBIDDEN_PACKAGES[partOf(edge.from)] ?? [];
+      return edge.to === null && forbidden.some((pattern) => pattern.test(edge.specifier))
+        ? [`${edge.from}: import '${edge.specifier}' is forbidden in ${partOf(edge.from)}`]
+        : [];
+    });
+    expect(offences).toEqual([]);
+  });
+
+  it('loads neither the adapter nor undici when relay/ or the error codes load', () => {
+    const runtime = new Map<string, ImportEdge[]>();
+    for (const edge of edges) {
+      if (!edge.typeOnly) runtime.set(edge.from, [...(runtime.get(edge.from) ?? []), edge]);
+    }
+    const offences: string[] = [];
+    for (const [part, banned] of Object.entries(NEVER_LOADS)) {
+      for (const start of files.filter((file) => partOf(file) === part)) {
+        // Breadth-first over runtime imports, remembering how each file was reached so the message shows the chain.
+        const via = new Map<string, string>([[start, '']]);
+        const queue = [start];
+        for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+          for (const edge of runtime.get(file) ?? []) {
+            const target = edge.to ?? edge.specifier;
+            if (via.has(target)) continue;
+            via.set(target, file);
+            if (banned.some((ban) => (ban.endsWith('/') ? target.startsWith(ban) : target === ban || target.startsWith(`${ban}/`)))) {
+              const chain = [target];
+              for (let step = file; step !== ''; step = via.get(step) ?? '') chain.unshift(step);
+              offences.push(`${start} loads ${target}: ${chain.join(' → ')}`);
+            } else if (edge.to !== null) {
+              queue.push(edge.to);
+            }
+          }
+        }
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+});
