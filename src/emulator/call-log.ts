@@ -29,6 +29,13 @@ export interface CallRecord {
   /** What answered instead of the endpoint: a fault's description (`status 503 html`), `rate-limit`, or null. */
   readonly fault: string | null;
   readonly remoteAddress: string;
+  /**
+   * Rows answered: the length of a JSON array body (every search endpoint answers one), else null. Rows are a cost
+   * like calls (DESIGN.md §7b), so tests assert them beside call counts.
+   */
+  readonly rows: number | null;
+  /** Bytes of the answered body; 0 while in flight and when nothing was sent. */
+  readonly bytes: number;
 }
 
 /** A record the server fills in as the call progresses. */

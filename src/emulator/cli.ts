@@ -5,6 +5,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BASE_PATH } from './contract.js';
 import { startEmulator, type Emulator, type StartEmulatorOptions } from './index.js';
 import { DEFAULT_ADMIN_PREFIX, DEFAULT_FIDELITY, DEFAULT_RATE_LIMIT } from './options.js';
@@ -158,6 +159,13 @@ const SWITCHES: Readonly<Record<string, (o: MutableCli) => void>> = {
   '--no-logout-revokes-tokens': (o) => (o.fidelity.logoutRevokesTokens = false),
 };
 
+/** The flags as `util.parseArgs` declares them: it splits the command line, the setters above check the values. */
+const PARSE_OPTIONS: NonNullable<ParseArgsConfig['options']> = Object.fromEntries([
+  ...Object.keys(VALUE_FLAGS).map((flag) => [flag.slice(2), { type: 'string' as const }]),
+  ...Object.keys(SWITCHES).map((flag) => [flag.slice(2), { type: 'boolean' as const }]),
+  ['help', { type: 'boolean' as const, short: 'h' }],
+]);
+
 /**
  * Parses the command line (without the node and script arguments). Returns `'help'` for `-h`/`--help`; throws
  * `CliUsageError` naming the flag and its accepted values for anything else it cannot use.
@@ -172,35 +180,34 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
     fidelity: {},
     rateLimit: {},
   };
+  // Not strict: parseArgs only tokenizes (`--flag value`, `--flag=value`, `-h`), and every mistake is reported
+  // below, with a message that names the flag and what it accepts rather than parseArgs' own.
+  const { tokens } = parseArgs({ args: [...argv], options: PARSE_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   let disabledRateLimit = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return 'help';
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      throw new CliUsageError(`Unexpected argument ${JSON.stringify(token.value)}: the emulator takes options only (see --help).`);
+    }
+    const flag = token.kind === 'option' ? token.rawName : '--';
+    if (token.kind === 'option' && token.name === 'help') return 'help';
     const setter = VALUE_FLAGS[flag];
-    if (setter) {
-      let value: string | undefined;
-      if (eq !== -1 && arg.startsWith('--')) value = arg.slice(eq + 1);
-      else {
-        value = argv[i + 1];
-        if (value === undefined || value.startsWith('--')) throw new CliUsageError(`${flag} needs a value.`);
-        i++;
+    if (setter && token.kind === 'option') {
+      // parseArgs takes the next argument as the value whatever it looks like; a flag there means none was given.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
+        throw new CliUsageError(`${flag} needs a value.`);
       }
-      setter(value, flag, out);
+      setter(token.value, flag, out);
       continue;
     }
     const toggle = SWITCHES[flag];
-    if (toggle && eq === -1) {
+    if (toggle && token.kind === 'option') {
+      if (token.value !== undefined) throw new CliUsageError(`${flag} takes no value, but got: ${JSON.stringify(token.value)}.`);
       toggle(out);
       if (flag === '--no-rate-limit') disabledRateLimit = true;
       continue;
     }
-    if (toggle) throw new CliUsageError(`${flag} takes no value, but got: ${JSON.stringify(arg.slice(eq + 1))}.`);
     throw new CliUsageError(
-      arg.startsWith('-')
-        ? `Unknown option ${flag}: expected one of ${[...Object.keys(VALUE_FLAGS), ...Object.keys(SWITCHES), '--help'].join(', ')}.`
-        : `Unexpected argument ${JSON.stringify(arg)}: the emulator takes options only (see --help).`,
+      `Unknown option ${flag}: expected one of ${[...Object.keys(VALUE_FLAGS), ...Object.keys(SWITCHES), '--help'].join(', ')}.`,
     );
   }
   if (disabledRateLimit && out.rateLimit.requestsPerSecond !== undefined) {

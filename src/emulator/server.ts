@@ -3,8 +3,10 @@
 // domain's handlers, which never see an HTTP object. `startEmulator` (index.ts) wires it to the real domain; tests
 // of the shell can inject their own handler table and state.
 
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdminRoute } from './admin.js';
 import { createCallLog, type CallRecord, type MutableCallRecord } from './call-log.js';
 import { BASE_PATH, ENDPOINTS, ENDPOINTS_BY_ID, isLoginEndpoint, type ContractEndpoint } from './contract.js';
@@ -34,6 +36,7 @@ import {
   type ResponseHeaders,
 } from './types.js';
 import { compileBodyValidator } from './validate.js';
+import { wireBody } from './wire.js';
 
 /** Options of `createEmulatorServer`. */
 export interface EmulatorServerOptions<S extends DomainState> {
@@ -138,17 +141,11 @@ export async function createEmulatorServer<S extends DomainState>(
 
   let baseUrl = '';
   let closed = false;
-  const timers = new Map<NodeJS.Timeout, () => void>();
-
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.set(timer, resolve);
-    });
-  }
+  // close() aborts it: a pending latency then ends at once instead of holding the shutdown open. Every pending latency
+  // listens to it, and under load there are hundreds: no listener limit, or Node would warn of a leak.
+  const closing = new AbortController();
+  setMaxListeners(0, closing.signal);
+  const delay = (ms: number): Promise<void> => sleep(ms, undefined, { signal: closing.signal }).catch(() => {});
 
   const emulator: EmulatorServer<S> = {
     get url() {
@@ -195,11 +192,7 @@ export async function createEmulatorServer<S extends DomainState>(
     close() {
       if (closed) return Promise.resolve();
       closed = true;
-      for (const [timer, resolve] of timers) {
-        clearTimeout(timer);
-        resolve();
-      }
-      timers.clear();
+      closing.abort();
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // Hung requests (the `hang` fault) and idle keep-alive sockets would otherwise hold close() open.
@@ -234,11 +227,12 @@ export async function createEmulatorServer<S extends DomainState>(
     res: ServerResponse,
     record: MutableCallRecord,
     status: number,
-    body: string,
+    body: string | Buffer,
     contentType: string | null,
     headers?: ResponseHeaders,
   ): void {
     record.status = status;
+    record.bytes = Buffer.byteLength(body);
     record.durationMs = performance.now() - startedAt.get(record)!;
     startedAt.delete(record);
     if (res.destroyed) return;
@@ -269,6 +263,8 @@ export async function createEmulatorServer<S extends DomainState>(
       durationMs: 0,
       fault: null,
       remoteAddress: req.socket.remoteAddress ?? '',
+      rows: null,
+      bytes: 0,
     });
     startedAt.set(record, started);
 
@@ -463,7 +459,8 @@ export async function createEmulatorServer<S extends DomainState>(
     if (result.status === 204) {
       send(res, record, 204, '', null, result.headers);
     } else {
-      send(res, record, 200, JSON.stringify(result.body) ?? 'null', 'application/json', result.headers);
+      record.rows = Array.isArray(result.body) ? result.body.length : null;
+      send(res, record, 200, wireBody(result.body), 'application/json', result.headers);
     }
   }
 

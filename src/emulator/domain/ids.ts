@@ -119,17 +119,3 @@ export function mintTokenString(username: string): string {
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }
-
-/** A random GUID for objects whose id need not be deterministic (token ids). */
-export function randomGuid(): string {
-  const b = randomBytes(16);
-  b[6] = ((b[6] as number) & 0x0f) | 0x40;
-  b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** True when a string is a lowercase or uppercase UUID. */
-export function looksLikeGuid(text: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
-}

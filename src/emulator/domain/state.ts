@@ -3,8 +3,10 @@
 // and privilege engine with memoisation, and stores tokens and sessions. Handlers validate requests and decide what
 // to change; this class only changes it, so its invariants hold whatever the caller.
 
+import { randomUUID } from 'node:crypto';
 import type { Clock, Credentials, DomainState, Fidelity, Principal } from '../types.js';
-import { IdGenerator, mintTokenString, randomGuid, randomSecret } from './ids.js';
+import { IdGenerator, mintTokenString, randomSecret } from './ids.js';
+import { WireCache } from '../wire.js';
 import {
   ALL_GROUP_PRIVILEGES,
   ADMINISTRATOR_GROUP_PRIVILEGES,
@@ -158,6 +160,9 @@ export class EmulatorState implements DomainState {
   private readonly sortedGroupCache = new Map<string, readonly GroupRec[]>();
   private readonly sortedUserCache = new Map<string, SortedUsers>();
 
+  /** Search answers in wire form, per record and view; dropped whenever {@link changeCount} moves. */
+  readonly wire = new WireCache();
+
   constructor(private readonly deps: StateDeps) {}
 
   // ---------------------------------------------------------------- DomainState
@@ -256,6 +261,11 @@ export class EmulatorState implements DomainState {
   }
 
   // ---------------------------------------------------------------- change tracking
+
+  /** How many changes the state has recorded: anything derived from it is valid while this stays put. */
+  get changeCount(): number {
+    return this.version;
+  }
 
   /** Records a change to membership, privileges, roles or groups: memoised closures are recomputed on next use. */
   changed(): void {
@@ -909,7 +919,7 @@ export class EmulatorState implements DomainState {
     if (++this.mintsSinceSweep >= SWEEP_EVERY_MINTS) this.sweepTokens(now);
     const rec: TokenRec = {
       token: mintTokenString(input.user.name),
-      id: randomGuid(),
+      id: randomUUID(),
       userId: input.user.id,
       orgId: input.orgId,
       accessType: input.accessType,
@@ -928,8 +938,10 @@ export class EmulatorState implements DomainState {
 
   /** Records a login: the Org becomes the user's default, and the first login time is set once. */
   noteLogin(user: UserRec, orgId: number, at: number): void {
+    if (user.lastOrgId === orgId && user.firstLoginAt !== null) return;
     user.lastOrgId = orgId;
     if (user.firstLoginAt === null) user.firstLoginAt = at;
+    this.changed();
   }
 
   /** Revokes one token. */

@@ -1,13 +1,13 @@
 // Internal to src/emulator/handlers: the Authentication tag: token minting (full, object, custom) with just-in-time
 // provisioning, validation, revocation, the session endpoints (CONTRACT.md §2, §9, §10, §11.1).
 
+import { randomUUID } from 'node:crypto';
 import type { Handler, HandlerResult } from '../types.js';
 import { EmulatorError, VendorCode, badRequest, unauthenticated } from '../types.js';
 import type { EmulatorState } from '../domain/state.js';
 import type { OrgRec, UserRec } from '../domain/model.js';
 import { PRIMARY_ORG_ID, USER_ADMIN_PRIVILEGES } from '../domain/model.js';
 import { findGroupIn, findOrg, findUser, invalidIdentifiers } from '../domain/resolve.js';
-import { randomGuid } from '../domain/ids.js';
 import { serializeToken, serializeUser } from '../domain/serialize.js';
 import type { Ctx } from './common.js';
 import {
@@ -436,7 +436,7 @@ const sessionLogin: Handler<EmulatorState> = (ctx): HandlerResult => {
   const attributes = `Path=/; HttpOnly; SameSite=Lax${rememberMe ? '; Max-Age=604800' : ''}`;
   return {
     status: 204,
-    headers: { 'Set-Cookie': [`JSESSIONID=${session.id}; ${attributes}`, `clientId=${randomGuid()}; ${attributes}`] },
+    headers: { 'Set-Cookie': [`JSESSIONID=${session.id}; ${attributes}`, `clientId=${randomUUID()}; ${attributes}`] },
   };
 };
 

@@ -173,7 +173,7 @@ const searchGroups: Handler<EmulatorState> = (ctx) => {
   }
   const rows = pageThrough(base, descending, page, accept.length === 0 ? null : (g) => accept.every((test) => test(g)));
   const view = groupView(ctx, bool(body, 'include_users', true), bool(body, 'include_sub_groups', true));
-  return { status: 200, body: rows.map((g) => serializeGroup(state, g, view)) };
+  return { status: 200, body: state.wire.rows(state, ctx.fidelity, rows, `group ${JSON.stringify(view)}`, (g) => serializeGroup(state, g, view)) };
 };
 
 // ---------------------------------------------------------------- create, update, delete

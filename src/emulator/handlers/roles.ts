@@ -98,7 +98,7 @@ const searchRoles: Handler<EmulatorState> = (ctx) => {
     if (optBool(body, flag) === true) roles = [];
   }
   roles.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
-  return { status: 200, body: roles.map((r) => serializeRole(state, r, true)) };
+  return { status: 200, body: state.wire.rows(state, ctx.fidelity, roles, 'role search', (r) => serializeRole(state, r, true)) };
 };
 
 /** `roles/create`: a role in the token's Org; `read_only: true` makes it immutable (§11.5). */

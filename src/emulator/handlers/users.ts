@@ -252,7 +252,7 @@ const searchUsers: Handler<EmulatorState> = (ctx) => {
     includeFavorites: bool(body, 'include_favorite_metadata', false),
     includeVariables: bool(body, 'include_variable_values', false),
   });
-  return { status: 200, body: rows.map((u) => serializeUser(state, u, view)) };
+  return { status: 200, body: state.wire.rows(state, ctx.fidelity, rows, `user ${JSON.stringify(view)}`, (u) => serializeUser(state, u, view)) };
 };
 
 // ---------------------------------------------------------------- create, update, delete

@@ -1,10 +1,20 @@
-// Benchmark: the emulator must never be the bottleneck of another benchmark. (a) Throughput of a 20-row
-// users/search under autocannon on loopback, beside two cheaper calls that show where the time goes (the bare HTTP
-// floor of the admin health route, and an authenticated GET of the session user); the emulator runs in its own
-// process (the CLI) so it gets a core of its own and the load generator does not share its event loop.
+// Benchmark: the emulator must never be the bottleneck of another benchmark. (a) Throughput under autocannon on
+// loopback of the calls the subgraph makes (users/search as a 20-row page, by one identifier and by group
+// identifiers; groups/search; roles/search; orgs/search; auth/token/full), beside two cheaper calls that show where
+// the time goes (the bare HTTP floor of the admin health route, and an authenticated GET of the session user). The
+// emulator runs in its own process (the CLI) so it gets a core of its own and the load generator does not share its
+// event loop. Beside requests/s, the emulator process's CPU time per request (from /proc): on a shared machine it
+// moves far less than requests/s, and its inverse is what one core of the emulator can serve.
 // (b) Time to build the 100,000-user seed, in process.
+//
+// Settings (environment): EMULATOR_BENCH_RUNS (5) runs of EMULATOR_BENCH_SECONDS (3) per call;
+// EMULATOR_BENCH_CALLS, comma-separated substrings of the call labels to measure (the HTTP floor always, the seed
+// build only without it); EMULATOR_BENCH_BASELINE, the path of another emulator's cli.ts (say, a copy of an earlier
+// src/emulator beside a package.json of type module) measured side by side, run by run in alternating order, with
+// per-run ratios; EMULATOR_BENCH_CPU_PROF, a directory where every CLI writes a V8 CPU profile (--cpu-prof) on exit.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -39,8 +49,14 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(ROOT, 'src', 'emulator', 'cli.ts');
-const RUNS = 5;
-const RUN_SECONDS = 3;
+/** Another emulator CLI (a copy of an earlier src/emulator) measured side by side with this one, run by run. */
+const BASELINE_CLI = process.env['EMULATOR_BENCH_BASELINE'];
+/** A directory: every CLI runs with --cpu-prof and writes its profile there on exit. */
+const PROFILE_DIR = process.env['EMULATOR_BENCH_CPU_PROF'];
+/** Comma-separated substrings of call labels to measure (default all). */
+const ONLY = process.env['EMULATOR_BENCH_CALLS']?.split(',').filter((s) => s.length > 0);
+const RUNS = Number(process.env['EMULATOR_BENCH_RUNS'] ?? 5);
+const RUN_SECONDS = Number(process.env['EMULATOR_BENCH_SECONDS'] ?? 3);
 const CONNECTIONS = 10;
 const SEED_USERS = 100_000;
 const SEED_RUNS = 3;
@@ -51,9 +67,17 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Starts the CLI on a free port and reads the URL and secret key from its banner. */
-async function startCli(args: readonly string[]): Promise<{ child: ChildProcess; url: string; username: string; secretKey: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', ...args], {
+interface Cli {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly username: string;
+  readonly secretKey: string;
+}
+
+/** Starts a CLI on a free port and reads the URL and secret key from its banner. */
+async function startCli(cli: string, args: readonly string[]): Promise<Cli> {
+  const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', cli, '--port', '0', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,68 +101,169 @@ async function startCli(args: readonly string[]): Promise<{ child: ChildProcess;
   return { child, url, username: field('Username'), secretKey: field('Secret key') };
 }
 
-async function measure(label: string, options: AutocannonOptions): Promise<{ label: string; rps: number; p50: number; p99: number }> {
-  await autocannon({ ...options, duration: 1 }); // warm-up: JIT, connection pool
-  const rps: number[] = [];
-  const p50: number[] = [];
-  const p99: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const result = await autocannon(options);
-    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-      throw new Error(`${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts.`);
-    }
-    rps.push(result.requests.average);
-    p50.push(result.latency.p50);
-    p99.push(result.latency.p99);
+/** One measured call: the request autocannon repeats, built against one running CLI. */
+interface Call {
+  readonly label: string;
+  readonly options: (target: Target) => AutocannonOptions;
+}
+interface Target {
+  readonly cli: Cli;
+  readonly headers: Record<string, string>;
+  readonly groupIds: readonly string[];
+}
+
+async function prepare(cli: Cli): Promise<Target> {
+  const minted = await fetch(`${cli.url}/api/rest/2.0/auth/token/full`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: cli.username, secret_key: cli.secretKey, org_id: 0, validity_time_in_sec: 86_400 }),
+  });
+  if (minted.status !== 200) throw new Error(`Minting a token failed: ${minted.status} ${await minted.text()}`);
+  const { token } = (await minted.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const groups = await fetch(`${cli.url}/api/rest/2.0/groups/search`, { method: 'POST', headers, body: JSON.stringify({ record_size: -1 }) });
+  const groupIds = ((await groups.json()) as { id: string; system_group: boolean }[]).filter((g) => !g.system_group).map((g) => g.id);
+  return { cli, headers, groupIds };
+}
+
+const API = '/api/rest/2.0';
+const SEARCH_20 = JSON.stringify({ record_offset: 0, record_size: 20, sort_options: { field_name: 'NAME', order: 'ASC' } });
+
+function post(target: Target, path: string, body: string, connections = CONNECTIONS): AutocannonOptions {
+  return { url: `${target.cli.url}${API}/${path}`, method: 'POST', headers: target.headers, body, connections, duration: RUN_SECONDS };
+}
+
+// The calls the subgraph makes (bodies as its adapter sends them), beside the two floors.
+const CALLS: readonly Call[] = [
+  { label: 'GET /__emulator/health (HTTP floor)', options: (t) => ({ url: `${t.cli.url}/__emulator/health`, method: 'GET', connections: CONNECTIONS, duration: RUN_SECONDS }) },
+  { label: 'GET auth/session/user', options: (t) => ({ url: `${t.cli.url}${API}/auth/session/user`, method: 'GET', headers: t.headers, connections: CONNECTIONS, duration: RUN_SECONDS }) },
+  { label: 'POST users/search, 20 rows', options: (t) => post(t, 'users/search', SEARCH_20) },
+  {
+    // The size of the subgraph's per-Org member reads on the demo seed (60–80 rows, about 100 KiB).
+    label: 'POST users/search, 80 rows',
+    options: (t) => post(t, 'users/search', JSON.stringify({ record_offset: 0, record_size: 80, sort_options: { field_name: 'NAME', order: 'ASC' } })),
+  },
+  {
+    label: 'POST users/search, 1 user_identifier',
+    options: (t) => post(t, 'users/search', JSON.stringify({ user_identifier: t.cli.username, sort_options: { field_name: 'NAME', order: 'ASC' }, record_offset: 0, record_size: 1 })),
+  },
+  {
+    label: 'POST users/search, group_identifiers, 20',
+    options: (t) =>
+      post(t, 'users/search', JSON.stringify({ group_identifiers: t.groupIds, sort_options: { field_name: 'NAME', order: 'ASC' }, record_offset: 0, record_size: 20 })),
+  },
+  {
+    label: 'POST groups/search, 11 rows',
+    options: (t) =>
+      post(t, 'groups/search', JSON.stringify({ org_identifiers: ['0'], include_users: false, include_sub_groups: false, sort_options: { field_name: 'NAME', order: 'ASC' }, record_offset: 0, record_size: 11 })),
+  },
+  { label: 'POST roles/search {}', options: (t) => post(t, 'roles/search', '{}') },
+  { label: 'POST orgs/search {}', options: (t) => post(t, 'orgs/search', '{}') },
+  {
+    label: 'POST auth/token/full',
+    options: (t) =>
+      ({
+        url: `${t.cli.url}${API}/auth/token/full`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: t.cli.username, secret_key: t.cli.secretKey, org_id: 0, validity_time_in_sec: 3600 }),
+        connections: CONNECTIONS,
+        duration: RUN_SECONDS,
+      }),
+  },
+];
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU time of the emulator process per request (user + system), µs; NaN where /proc is not available. */
+  cpuUs: number;
+}
+
+/** CPU seconds the process has used so far (Linux /proc; NaN elsewhere). Steadier than req/s on a shared machine. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
   }
-  return { label, rps: median(rps), p50: median(p50), p99: median(p99) };
+}
+const CLOCK_TICKS = 100;
+
+async function once1(options: AutocannonOptions, label: string, pid: number | undefined): Promise<Sample> {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon(options);
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts.`);
+  }
+  const requests = result.requests.average * (options.duration ?? RUN_SECONDS);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs: (cpu / requests) * 1e6 };
+}
+
+/** Runs one call against every target, alternating the order run by run; returns the samples per target. */
+async function measure(call: Call, targets: readonly Target[]): Promise<Sample[][]> {
+  for (const target of targets) await autocannon({ ...call.options(target), duration: 1 }); // warm-up: JIT, connection pool
+  const samples: Sample[][] = targets.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 === 0 ? targets.map((_, k) => k) : targets.map((_, k) => targets.length - 1 - k);
+    for (const k of order) samples[k]!.push(await once1(call.options(targets[k]!), call.label, targets[k]!.cli.child.pid));
+  }
+  return samples;
 }
 
 async function throughput(): Promise<void> {
-  const { child, url, username, secretKey } = await startCli(['--seed', 'large:1000', '--no-rate-limit']);
+  const args = ['--seed', 'large:1000', '--no-rate-limit'];
+  const clis: Cli[] = [];
   try {
-    const minted = await fetch(`${url}/api/rest/2.0/auth/token/full`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, secret_key: secretKey, org_id: 0, validity_time_in_sec: 86_400 }),
-    });
-    if (minted.status !== 200) throw new Error(`Minting a token failed: ${minted.status} ${await minted.text()}`);
-    const { token } = (await minted.json()) as { token: string };
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const searchBody = JSON.stringify({ record_offset: 0, record_size: 20, sort_options: { field_name: 'NAME', order: 'ASC' } });
-
-    const probe = await fetch(`${url}/api/rest/2.0/users/search`, { method: 'POST', headers, body: searchBody });
+    for (const cli of [CLI, ...(BASELINE_CLI === undefined ? [] : [BASELINE_CLI])]) clis.push(await startCli(cli, args));
+    const targets = await Promise.all(clis.map(prepare));
+    const probe = await fetch(`${clis[0]!.url}${API}/users/search`, { method: 'POST', headers: targets[0]!.headers, body: SEARCH_20 });
     const rows = (await probe.json()) as unknown[];
     if (rows.length !== 20) throw new Error(`users/search returned ${rows.length} rows, expected 20.`);
     const bytes = JSON.stringify(rows).length;
 
-    const common = { connections: CONNECTIONS, duration: RUN_SECONDS };
-    const results = [
-      await measure('GET /__emulator/health (HTTP floor)', { ...common, url: `${url}/__emulator/health`, method: 'GET' }),
-      await measure('GET auth/session/user', { ...common, url: `${url}/api/rest/2.0/auth/session/user`, method: 'GET', headers }),
-      await measure(`POST users/search, 20 rows (${(bytes / 1024).toFixed(1)} KiB)`, {
-        ...common,
-        url: `${url}/api/rest/2.0/users/search`,
-        method: 'POST',
-        headers,
-        body: searchBody,
-      }),
-    ];
-    const floor = results[0]!.rps;
     process.stdout.write(
       `(a) Throughput on loopback: emulator in its own process (seed large:1000, rate limit off), autocannon with ` +
-        `${CONNECTIONS} connections, median of ${RUNS} runs of ${RUN_SECONDS} s each\n`,
+        `${CONNECTIONS} connections, median of ${RUNS} runs of ${RUN_SECONDS} s each; the 20-row users/search answer is ` +
+        `${(bytes / 1024).toFixed(1)} KiB\n`,
     );
-    process.stdout.write(`${'call'.padEnd(48)}${'req/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs floor'.padStart(10)}\n`);
-    for (const r of results) {
-      process.stdout.write(
-        `${r.label.padEnd(48)}${r.rps.toFixed(0).padStart(10)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}` +
-          `${(r.rps / floor).toFixed(2).padStart(10)}\n`,
-      );
+    const baselineHeader =
+      BASELINE_CLI === undefined ? '' : `${'base req/s'.padStart(11)}${'ratio'.padStart(7)}${'base CPU µs'.padStart(12)}${'ratio'.padStart(7)}`;
+    process.stdout.write(
+      `${'call'.padEnd(44)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'vs floor'.padStart(9)}` +
+        `${'CPU µs'.padStart(8)}${'req/CPU-s'.padStart(10)}${baselineHeader}\n`,
+    );
+    let floor = 0;
+    for (const call of CALLS) {
+      if (ONLY !== undefined && !call.label.startsWith('GET /__emulator') && !ONLY.some((o) => call.label.includes(o))) continue;
+      const samples = await measure(call, targets);
+      const current = samples[0]!;
+      const rps = median(current.map((s) => s.rps));
+      if (floor === 0) floor = rps;
+      const cpuUs = median(current.map((s) => s.cpuUs));
+      let line =
+        `${call.label.padEnd(44)}${rps.toFixed(0).padStart(8)}${median(current.map((s) => s.p50)).toFixed(1).padStart(8)}` +
+        `${median(current.map((s) => s.p99)).toFixed(1).padStart(8)}${(rps / floor).toFixed(2).padStart(9)}` +
+        `${cpuUs.toFixed(0).padStart(8)}${(1e6 / cpuUs).toFixed(0).padStart(10)}`;
+      if (samples.length > 1) {
+        const base = samples[1]!;
+        // The ratio of each run pair (measured back to back), then the median: steadier than a ratio of medians.
+        const ratios = current.map((s, i) => s.rps / base[i]!.rps);
+        const cpuRatios = current.map((s, i) => base[i]!.cpuUs / s.cpuUs);
+        line +=
+          `${median(base.map((s) => s.rps)).toFixed(0).padStart(11)}${median(ratios).toFixed(2).padStart(7)}` +
+          `${median(base.map((s) => s.cpuUs)).toFixed(0).padStart(12)}${median(cpuRatios).toFixed(2).padStart(7)}`;
+      }
+      process.stdout.write(`${line}\n`);
     }
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    for (const cli of clis) {
+      cli.child.kill('SIGTERM');
+      await once(cli.child, 'exit');
+    }
   }
 }
 
@@ -160,5 +285,5 @@ function seedBuild(): void {
 /** Runs both measurements and prints the report. */
 export async function run(): Promise<void> {
   await throughput();
-  seedBuild();
+  if (ONLY === undefined) seedBuild();
 }

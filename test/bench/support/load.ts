@@ -29,7 +29,7 @@ import {
   type SeedSpec,
 } from '../../../src/emulator/index.js';
 import type { RequestLogEntry } from '../../../src/plugins/request-log.js';
-import type { Logger } from '../../../src/thoughtspot/index.js';
+import type { Logger } from '../../../src/logger.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator
@@ -452,17 +452,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-/** A deterministic PRNG (mulberry32), so two runs send the same mix. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A positive integer from the environment, or `fallback`; anything else is an error (benchmarks fail loudly). */
 export function envInteger(name: string, fallback: number, min = 1): number {
