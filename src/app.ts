@@ -134,6 +134,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     // The configuration decides the environment (landing page, introspection), not a second read of NODE_ENV.
     nodeEnv: config.environment,
+    // Mutations and subscriptions are validation errors until the schema has them (validation/operation-types.ts).
+    validationRules: [KnownOperationTypesRule],
+    // A bound on the document before graphql-js's recursive passes see it (config.ts QUERY_MAX_TOKENS).
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     // main.ts owns the signals: it stops the whole app (emulator and adapter included), not only Apollo.
     stopOnTerminationSignals: false,
     // No ApolloServerPluginDrainHttpServer: the drain below replaces it. That plugin runs inside `server.stop()` and,
@@ -141,10 +145,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // dropped connection instead of an answer; meanwhile requests arriving on kept-alive connections are served as
     // usual, with keep-alive, and nothing tells a client that its connection is about to go. The drain here answers
     // both with a coded 503 that a router or client can retry elsewhere, and only then stops Apollo.
-    // Mutations and subscriptions are validation errors until the schema has them (validation/operation-types.ts).
-    validationRules: [KnownOperationTypesRule],
-    // A bound on the document before graphql-js's recursive passes see it (config.ts QUERY_MAX_TOKENS).
-    parseOptions: { maxTokens: config.queryLimits.maxTokens },
     plugins: [
       inputLimitsPlugin(),
       queryCostPlugin(config.queryLimits),
