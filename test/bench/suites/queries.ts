@@ -612,7 +612,7 @@ export async function run(): Promise<void> {
     out();
     out(
       `Memory: ${m.clients} HTTP clients sending Q1 back to back for ${m.seconds} s (requests in flight at the end are awaited), ${m.latencyMs} ms upstream latency, ` +
-        `client pacing off, the subgraph alone in a child process (${m.runtime}), RSS sampled every 100 ms in it.`,
+        `the adapter's production pacing (90 calls/s by default, which bounds the throughput here), the subgraph alone in a child process (${m.runtime}), RSS sampled every 100 ms in it.`,
     );
     out();
     out(
