@@ -821,12 +821,16 @@ export type RoleGroupsArgs = {
  */
 export type RoleUsersArgs = {
   accountStatus?: InputMaybe<AccountStatus>;
+  accountType?: InputMaybe<AccountType>;
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   namePattern?: InputMaybe<Scalars['String']['input']>;
   orderBy?: InputMaybe<UserOrder>;
+  privileges?: InputMaybe<Array<Privilege>>;
+  visibility?: InputMaybe<Visibility>;
 };
 
 /** A list of roles, paginated with cursors. */

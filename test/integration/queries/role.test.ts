@@ -75,6 +75,27 @@ describe('Role.groups and Role.users', () => {
     expect(search?.rows).toBe(expected.length);
   });
 
+  it('takes the same user filters as every other user list (e-mail, account type, visibility)', async () => {
+    const state = stack.emulator.state;
+    const read = fixture.roles.get('R-Read') as RoleRec;
+    const holders = holdersOf(state, read).map((name) => [...state.users.values()].find((u) => u.name === name));
+    const withEmail = holders.find((u) => u?.email != null);
+    expect(withEmail).toBeDefined();
+    const { data, calls } = await stack.run<{ role: { byEmail: { nodes: { username: string }[] }; local: { nodes: { username: string }[] } } }>(
+      `query ($id: ID!, $email: String!) { role(id: $id) {
+        byEmail: users(first: 100, email: $email) { nodes { username } }
+        local: users(first: 100, accountType: LOCAL, visibility: SHAREABLE) { nodes { username } }
+      } }`,
+      { id: rid(read), email: withEmail?.email ?? '' },
+    );
+    expect(data.role.byEmail.nodes.map((u) => u.username)).toEqual([withEmail?.name]);
+    expect(data.role.local.nodes.map((u) => u.username)).toEqual(
+      holders.filter((u) => u?.accountType === 'LOCAL_USER' && u.visibility === 'SHARABLE').map((u) => u?.name),
+    );
+    // Two lists of one role with different filters: one roles/search, and one users/search each.
+    expect(calls).toEqual({ 'roles/search': 1, 'users/search': 2 });
+  });
+
   it('serves the holders of every role of a level with one users/search per Org', async () => {
     const state = stack.emulator.state;
     const cobalt = orgNamed(state, 'Cobalt-Freight');
