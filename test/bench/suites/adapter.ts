@@ -8,15 +8,12 @@
 //     limiter, counting the 429s the emulator answered.
 // The emulator runs in its own process (the CLI), so it has its own event loop, as a real cluster would.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startEmulatorCli, stopEmulatorCli, type EmulatorCli } from '../support/emulator-cli.js';
+import { median } from '../support/load.js';
 import { Pool } from 'undici';
 import { createThoughtSpotClient, type ThoughtSpotClient, type ThoughtSpotClientOptions } from '../../../src/thoughtspot/index.js';
 import type { UpstreamCallEvent } from '../../../src/thoughtspot/types.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = join(ROOT, 'src', 'emulator', 'cli.ts');
 const SEARCH_PATH = '/api/rest/2.0/users/search';
 const SEARCH_BODY = { sort_options: { field_name: 'NAME', order: 'ASC' }, record_offset: 0, record_size: 20 };
 const RUNS = 7;
@@ -28,50 +25,6 @@ const WARMUP_CALLS = 300;
 const BURST_CALLS = 1_000;
 const PACED_RUNS = 3;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-interface Cli {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly username: string;
-  readonly secretKey: string;
-}
-
-/** Start the emulator CLI on a free port and read its URL and credentials from the banner. */
-async function startCli(args: readonly string[]): Promise<Cli> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('Press Ctrl+C to stop.')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`The emulator CLI exited with ${String(code)} before it was ready:\n${output}`)));
-  });
-  const field = (label: string): string => {
-    const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(output);
-    if (match?.[1] === undefined) throw new Error(`No "${label}" line in the CLI banner:\n${output}`);
-    return match[1];
-  };
-  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-  if (url === undefined) throw new Error(`No URL in the CLI banner:\n${output}`);
-  return { child, url, username: field('Username'), secretKey: field('Secret key') };
-}
-
-async function stopCli(cli: Cli): Promise<void> {
-  if (cli.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => cli.child.once('exit', () => resolve()));
-  cli.child.kill('SIGTERM');
-  await exited;
-}
 
 /** Call the emulator's admin route (not rate limited, not logged). */
 async function admin(pool: Pool, method: 'GET' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
@@ -101,7 +54,7 @@ async function timeCalls(total: number, concurrency: number, call: () => Promise
   return (performance.now() - started) / total;
 }
 
-async function overhead(cli: Cli): Promise<void> {
+async function overhead(cli: EmulatorCli): Promise<void> {
   const headers = { accept: 'application/json', 'accept-language': 'en-US', 'user-agent': 'bench', 'content-type': 'application/json' };
   const rawPool = new Pool(cli.url, { connections: CONCURRENCY, pipelining: 1 });
   const minted = await rawPool.request({
@@ -180,7 +133,7 @@ interface BurstResult {
 }
 
 /** Fire BURST_CALLS at once through a client and count what the emulator answered. */
-async function burst(cli: Cli, adminPool: Pool, rateLimit: ThoughtSpotClientOptions['rateLimit'], retries: number): Promise<BurstResult> {
+async function burst(cli: EmulatorCli, adminPool: Pool, rateLimit: ThoughtSpotClientOptions['rateLimit'], retries: number): Promise<BurstResult> {
   const events: UpstreamCallEvent[] = [];
   const client: ThoughtSpotClient = createThoughtSpotClient({
     baseUrl: cli.url,
@@ -223,7 +176,7 @@ async function burst(cli: Cli, adminPool: Pool, rateLimit: ThoughtSpotClientOpti
   }
 }
 
-async function pacing(cli: Cli): Promise<void> {
+async function pacing(cli: EmulatorCli): Promise<void> {
   const adminPool = new Pool(cli.url, { connections: 1 });
   try {
     await admin(adminPool, 'PATCH', '/config', { rateLimit: { enabled: true, requestsPerSecond: 100, burst: 10 } });
@@ -245,13 +198,13 @@ async function pacing(cli: Cli): Promise<void> {
 
 /** Entry point for `npm run bench -- adapter`. */
 export async function run(): Promise<void> {
-  const cli = await startCli(['--seed', 'demo', '--no-rate-limit']);
+  const cli = await startEmulatorCli(['--seed', 'demo', '--no-rate-limit']);
   try {
     process.stdout.write('Adapter overhead: users/search, 20 rows, loopback, emulator in its own process\n');
     await overhead(cli);
     process.stdout.write(`\nRate limiter: ${BURST_CALLS} concurrent calls; emulator enforces 100 requests/s, burst 10\n`);
     await pacing(cli);
   } finally {
-    await stopCli(cli);
+    await stopEmulatorCli(cli.child);
   }
 }

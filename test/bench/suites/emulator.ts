@@ -13,12 +13,11 @@
 // src/emulator beside a package.json of type module) measured side by side, run by run in alternating order, with
 // per-run ratios; EMULATOR_BENCH_CPU_PROF, a directory where every CLI writes a V8 CPU profile (--cpu-prof) on exit.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { EMULATOR_CLI, startEmulatorCli, type EmulatorCli } from '../support/emulator-cli.js';
+import { median } from '../support/load.js';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createState } from '../../../src/emulator/domain/index.js';
 import { DEFAULT_FIDELITY } from '../../../src/emulator/options.js';
 
@@ -47,8 +46,6 @@ type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 // autocannon ships no type declarations; it is loaded through require and typed by the interface above.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = join(ROOT, 'src', 'emulator', 'cli.ts');
 /** Another emulator CLI (a copy of an earlier src/emulator) measured side by side with this one, run by run. */
 const BASELINE_CLI = process.env['EMULATOR_BENCH_BASELINE'];
 /** A directory: every CLI runs with --cpu-prof and writes its profile there on exit. */
@@ -61,58 +58,18 @@ const CONNECTIONS = 10;
 const SEED_USERS = 100_000;
 const SEED_RUNS = 3;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-interface Cli {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly username: string;
-  readonly secretKey: string;
-}
-
-/** Starts a CLI on a free port and reads the URL and secret key from its banner. */
-async function startCli(cli: string, args: readonly string[]): Promise<Cli> {
-  const profile = PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', cli, '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8');
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('Press Ctrl+C to stop.')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`The emulator CLI exited with ${code} before it was ready:\n${output}`)));
-  });
-  await ready;
-  const field = (label: string) => {
-    const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(output);
-    if (!match) throw new Error(`No "${label}" line in the CLI banner:\n${output}`);
-    return match[1]!;
-  };
-  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-  if (!url) throw new Error(`No URL in the CLI banner:\n${output}`);
-  return { child, url, username: field('Username'), secretKey: field('Secret key') };
-}
-
 /** One measured call: the request autocannon repeats, built against one running CLI. */
 interface Call {
   readonly label: string;
   readonly options: (target: Target) => AutocannonOptions;
 }
 interface Target {
-  readonly cli: Cli;
+  readonly cli: EmulatorCli;
   readonly headers: Record<string, string>;
   readonly groupIds: readonly string[];
 }
 
-async function prepare(cli: Cli): Promise<Target> {
+async function prepare(cli: EmulatorCli): Promise<Target> {
   const minted = await fetch(`${cli.url}/api/rest/2.0/auth/token/full`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -216,9 +173,9 @@ async function measure(call: Call, targets: readonly Target[]): Promise<Sample[]
 
 async function throughput(): Promise<void> {
   const args = ['--seed', 'large:1000', '--no-rate-limit'];
-  const clis: Cli[] = [];
+  const clis: EmulatorCli[] = [];
   try {
-    for (const cli of [CLI, ...(BASELINE_CLI === undefined ? [] : [BASELINE_CLI])]) clis.push(await startCli(cli, args));
+    for (const cli of [EMULATOR_CLI, ...(BASELINE_CLI === undefined ? [] : [BASELINE_CLI])]) clis.push(await startEmulatorCli(args, { cli, nodeArgs: PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] }));
     const targets = await Promise.all(clis.map(prepare));
     const probe = await fetch(`${clis[0]!.url}${API}/users/search`, { method: 'POST', headers: targets[0]!.headers, body: SEARCH_20 });
     const rows = (await probe.json()) as unknown[];

@@ -13,10 +13,8 @@
 // starts the subgraph the way the harness does (`loadConfig` with trusted authentication against the emulator's URL,
 // then `createApp`), serving HTTP on 127.0.0.1.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { startEmulatorCli, stopEmulatorCli } from './emulator-cli.js';
 import { createApp, type App } from '../../../src/app.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import {
@@ -35,8 +33,6 @@ import type { Logger } from '../../../src/logger.js';
 // The emulator
 // ---------------------------------------------------------------------------------------------------------------
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = join(ROOT, 'src', 'emulator', 'cli.ts');
 /** The CLI's call log keeps this many calls (its default; the CLI has no option for it). */
 export const CLI_CALL_LOG_LIMIT = 50_000;
 
@@ -103,11 +99,11 @@ export async function startEmulatorHandle(options: EmulatorHandleOptions = {}): 
   const twin = await startEmulator({ seed: seed as SeedSpec, host: '127.0.0.1', port: 0, rateLimit: { enabled: false } });
   const state = twin.state;
   await twin.close();
-  const args = ['--port', '0', '--seed', seed];
+  const args = ['--seed', seed];
   if (options.latencyMs !== undefined) args.push('--latency', String(options.latencyMs));
   if (rateLimit.enabled) args.push('--rate-limit', `${rateLimit.requestsPerSecond}:${rateLimit.burst}`);
   else args.push('--no-rate-limit');
-  const cli = await startCli(args);
+  const cli = await startEmulatorCli(args);
   const admin = new Pool(cli.url, { connections: 2, keepAliveTimeout: 1_000 });
   const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
     const response = await admin.request({
@@ -141,60 +137,11 @@ export async function startEmulatorHandle(options: EmulatorHandleOptions = {}): 
     },
     async close() {
       await admin.close();
-      await stopCli(cli.child);
+      await stopEmulatorCli(cli.child);
     },
   };
 }
 
-interface Cli {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly username: string;
-  readonly secretKey: string;
-}
-
-/** Starts the emulator CLI on a free port and reads its URL and credentials from the banner. */
-async function startCli(args: readonly string[]): Promise<Cli> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout?.setEncoding('utf8');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`The emulator CLI was not ready after 30 s:\n${output}`)), 30_000);
-      child.stdout?.on('data', (chunk: string) => {
-        output += chunk;
-        if (output.includes('Press Ctrl+C to stop.')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`The emulator CLI exited with ${String(code)} before it was ready:\n${output}`));
-      });
-    });
-  } catch (err) {
-    await stopCli(child);
-    throw err;
-  }
-  // Keep draining its stdout, so a chatty child never blocks on a full pipe.
-  child.stdout?.resume();
-  const field = (label: string): string => {
-    const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(output);
-    if (match?.[1] === undefined) throw new Error(`No "${label}" line in the CLI banner:\n${output}`);
-    return match[1];
-  };
-  const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-  if (url === undefined) throw new Error(`No URL in the CLI banner:\n${output}`);
-  return { child, url: url.replace(/\/$/, ''), username: field('Username'), secretKey: field('Secret key') };
-}
-
-async function stopCli(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The stack
