@@ -55,8 +55,9 @@ export interface RequestScope {
   readonly requestId: string;
   readonly upstream: UpstreamCallLog;
   /**
-   * Aborted with a RequestAborted when the deadline passes, the upstream budget runs out or the server stops; every
-   * upstream call of the request is bound to it, so the request ends promptly with those parts null and coded.
+   * Aborted with a RequestAborted when the deadline passes or the server stops; every upstream call of the request is
+   * bound to it, so the request ends promptly with those parts null and coded. (The upstream budget is enforced call
+   * by call, in `beforeSend`.)
    */
   readonly signal: AbortSignal;
   /** Aborts the request's remaining upstream work (no-op once aborted). */
@@ -92,15 +93,20 @@ export function createRequestScope(requestId?: string, limits: RequestLimits = U
   timer.unref();
   // The budget refuses calls one by one rather than aborting the request: calls already sent are within it and
   // their answers are still used.
-  const spent = new RequestAborted(
-    ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
-    `The request sent ${limits.maxUpstreamCalls} calls to ThoughtSpot, as many as one request may; ask for smaller pages or fewer nested lists.`,
-    { limit: limits.maxUpstreamCalls },
-  );
   let reserved = 0;
+  let spent: RequestAborted | undefined;
   const beforeSend = (): void => {
-    if (reserved >= limits.maxUpstreamCalls) throw spent;
-    reserved += 1;
+    if (reserved < limits.maxUpstreamCalls) {
+      reserved += 1;
+      return;
+    }
+    // Built once, when first needed: most requests never reach their budget.
+    spent ??= new RequestAborted(
+      ErrorCode.UPSTREAM_BUDGET_EXCEEDED,
+      `The request sent ${limits.maxUpstreamCalls} calls to ThoughtSpot, as many as one request may; ask for smaller pages or fewer nested lists.`,
+      { limit: limits.maxUpstreamCalls },
+    );
+    throw spent;
   };
   return {
     requestId: requestId !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? requestId : randomUUID(),
