@@ -2,6 +2,8 @@
 // process.env in the project, and only through main.ts). Every variable is validated up front and every problem is
 // reported at once, each as "<VARIABLE> must be …, but got: <value>" (house rule 12). Secrets are never echoed.
 
+import { trustedUrl } from './url-policy.js';
+
 /** Which directory the embedded emulator loads (the emulator's own SeedSpec, restated: config never imports it). */
 export type SeedSpec = 'demo' | 'minimal' | { readonly large: { readonly users: number } };
 
@@ -45,6 +47,56 @@ export type DirectorySource =
         | { readonly username: string; readonly secretKey: string }
         | { readonly username: string; readonly password: string };
     };
+
+/**
+ * How callers authenticate (DESIGN.md §7a); `createAuthenticator` in src/auth takes this shape as it is.
+ * - `jwt`: every request carries a bearer JWT, verified with a shared HS256 secret or the issuer's JWKS (RS256 or
+ *   ES256), with a required issuer and audience; the default whenever THOUGHTSPOT_URL is set.
+ * - `none`: no authentication, every request acts with every scope in every Organization. Only the embedded emulator
+ *   allows it (its directory is made up), which keeps `npm start` free of configuration; with THOUGHTSPOT_URL set it
+ *   is a configuration error, in every environment.
+ */
+export type AuthConfig =
+  | { readonly mode: 'none' }
+  | {
+      readonly mode: 'jwt';
+      /** AUTH_JWT_SECRET (its UTF-8 bytes are the HS256 key) or AUTH_JWKS_URL; exactly one. */
+      readonly key: { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'jwks'; readonly url: string };
+      /** AUTH_JWT_ISSUER: the exact `iss` of every token. */
+      readonly issuer: string;
+      /** AUTH_JWT_AUDIENCE: an `aud` every token must carry. */
+      readonly audience: string;
+      /** AUTH_CLOCK_TOLERANCE_S: the clock skew forgiven on `exp` and `nbf`. */
+      readonly clockToleranceS: number;
+      /** AUTH_CLAIM_*: where the caller's claims are, for IdPs that namespace custom claims. */
+      readonly claims: {
+        /** The scope claims, tried in order: `scope` then `scp` by default, only AUTH_CLAIM_SCOPE when it is set. */
+        readonly scope: readonly string[];
+        readonly orgs: string;
+        readonly connection: string;
+      };
+    };
+
+/**
+ * The keys that encrypt connection credentials at rest (src/secrets.ts). The Buffers are not frozen (a typed array
+ * with elements cannot be) and print their bytes: never log the configuration whole.
+ */
+export interface SecretsConfig {
+  /**
+   * SECRETS_KEY, 32 bytes. Required in production; null when unset outside production, and then registering a
+   * connection is refused at run time with a message naming SECRETS_KEY, while everything else works.
+   */
+  readonly key: Buffer | null;
+  /** SECRETS_KEY_PREVIOUS: keys of earlier rotations, tried for decryption only; empty when unset. */
+  readonly previousKeys: readonly Buffer[];
+}
+
+/** Where the subgraph keeps its operational state (connections, audit log, idempotency records). */
+export type StoreConfig =
+  /** DATABASE_URL: shared PostgreSQL, for N replicas (DESIGN.md §7). The URL holds a password: never log it. */
+  | { readonly kind: 'postgres'; readonly url: string }
+  /** STORE_PATH: an SQLite file for one process, or `:memory:`; the default when DATABASE_URL is unset. */
+  | { readonly kind: 'sqlite'; readonly path: string };
 
 /** The validated, frozen configuration. */
 export interface Config {
@@ -106,6 +158,9 @@ export interface Config {
    * it below the orchestrator's kill timeout (Kubernetes' default `terminationGracePeriodSeconds` is 30 s).
    */
   readonly shutdownGraceMs: number;
+  readonly auth: AuthConfig;
+  readonly secrets: SecretsConfig;
+  readonly store: StoreConfig;
 }
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, in the order of the README's configuration table. */
@@ -156,6 +211,14 @@ export const CONFIG_DEFAULTS = {
   // Kubernetes kills a pod 30 s after SIGTERM by default, so 10 s of grace leaves ample room for the closing steps;
   // `docker stop` waits only 10 s, so a container needs a longer stop timeout (README, Docker).
   SHUTDOWN_GRACE_MS: 10_000,
+  // Enough for the skew of machines that keep time with NTP, and short enough that an expired token is not honoured
+  // for long; the upper bound of 300 s is the largest skew Kerberos tolerates by default, beyond which the clocks
+  // want fixing rather than forgiving.
+  AUTH_CLOCK_TOLERANCE_S: 30,
+  AUTH_CLAIM_SCOPE: 'scope',
+  AUTH_CLAIM_ORGS: 'orgs',
+  AUTH_CLAIM_CONNECTION: 'conn',
+  STORE_PATH: './.data/directory.db',
 } as const;
 
 /**
@@ -291,8 +354,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const maxTokens = integer(read('QUERY_MAX_TOKENS'), 'QUERY_MAX_TOKENS', 100, 20_000, CONFIG_DEFAULTS.QUERY_MAX_TOKENS, problems);
   const cors = parseCors(read('CORS_ORIGINS'), environment, problems);
   const shutdownGraceMs = integer(read('SHUTDOWN_GRACE_MS'), 'SHUTDOWN_GRACE_MS', 0, 600_000, CONFIG_DEFAULTS.SHUTDOWN_GRACE_MS, problems);
+  const auth = parseAuth(read, url !== undefined, environment, problems);
+  const secrets = parseSecrets(read, environment, problems);
+  const store = parseStore(read, problems);
 
-  if (problems.length > 0 || directory === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || directory === undefined || auth === null || store === null) throw new ConfigError(problems);
   const connectionId =
     connectionRaw ?? (directory.kind === 'remote' ? new URL(directory.baseUrl).hostname.toLowerCase() : 'emulator');
   return deepFreeze({
@@ -308,7 +374,193 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     queryLimits: { maxDepth, maxNodes, maxLists, maxTokens },
     cors,
     shutdownGraceMs,
+    auth,
+    secrets,
+    store,
   });
+}
+
+type Read = (name: string) => string | undefined;
+
+/** The variables that configure AUTH_MODE=jwt, each meaningless under AUTH_MODE=none. */
+const JWT_VARIABLES = [
+  'AUTH_JWT_SECRET',
+  'AUTH_JWKS_URL',
+  'AUTH_JWT_ISSUER',
+  'AUTH_JWT_AUDIENCE',
+  'AUTH_CLOCK_TOLERANCE_S',
+  'AUTH_CLAIM_SCOPE',
+  'AUTH_CLAIM_ORGS',
+  'AUTH_CLAIM_CONNECTION',
+] as const;
+
+/** The JWT's registered claims (RFC 7519 §4.1), which jose checks itself and no caller claim may be read from. */
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+
+/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. */
+const MIN_JWT_SECRET_BYTES = 32;
+
+// Private: AUTH_MODE and what it needs. The subgraph in front of a real cluster always authenticates its callers:
+// there is no loopback or development exception for AUTH_MODE=none with THOUGHTSPOT_URL, because such a deployment
+// differs from production by nothing but an environment variable. Tests against the emulator's HTTP server give a
+// JWT secret, issuer and audience instead, and mint real tokens.
+function parseAuth(read: Read, remote: boolean, environment: Environment, problems: string[]): AuthConfig | null {
+  const modeRaw = read('AUTH_MODE');
+  let mode: AuthConfig['mode'] = remote ? 'jwt' : 'none';
+  if (modeRaw === 'jwt' || modeRaw === 'none') mode = modeRaw;
+  else if (modeRaw !== undefined) {
+    problems.push(`AUTH_MODE must be jwt or none, but got: ${JSON.stringify(modeRaw)}.`);
+    // A misspelt mode beside JWT variables was meant to be jwt: check those too, so every problem is reported at once.
+    if (JWT_VARIABLES.some((name) => read(name) !== undefined)) mode = 'jwt';
+  }
+
+  if (mode === 'none') {
+    if (remote) {
+      problems.push('AUTH_MODE must be jwt when THOUGHTSPOT_URL is set (none is for the embedded emulator only), but got: "none".');
+      return null;
+    }
+    // A JWT variable under AUTH_MODE=none most likely means someone believes callers are checked when they are not.
+    const unused = JWT_VARIABLES.filter((name) => read(name) !== undefined);
+    for (const name of unused) {
+      problems.push(`${name} is set, so AUTH_MODE must be jwt, but got: ${modeRaw === undefined ? 'none (the default when THOUGHTSPOT_URL is unset)' : '"none"'}.`);
+    }
+    return unused.length > 0 ? null : { mode: 'none' };
+  }
+
+  const when = 'when AUTH_MODE is jwt (the default when THOUGHTSPOT_URL is set)';
+  const before = problems.length;
+  const secret = read('AUTH_JWT_SECRET');
+  const jwksRaw = read('AUTH_JWKS_URL');
+  let key: Extract<AuthConfig, { mode: 'jwt' }>['key'] | undefined;
+  if ((secret === undefined) === (jwksRaw === undefined)) {
+    problems.push(`Exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL must be set ${when}, but got: ${secret === undefined ? 'neither' : 'both'}.`);
+  } else if (secret !== undefined) {
+    const bytes = Buffer.byteLength(secret, 'utf8');
+    if (bytes < MIN_JWT_SECRET_BYTES) {
+      problems.push(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (RFC 7518 §3.2), but got: ${bytes} bytes.`);
+    } else key = { kind: 'secret', secret };
+  } else if (jwksRaw !== undefined) {
+    const url = parseJwksUrl(jwksRaw, environment);
+    if (url === null) {
+      problems.push(
+        `AUTH_JWKS_URL must be an https URL without credentials (http only for localhost outside production), but got: ${JSON.stringify(redactUrl(jwksRaw))}.`,
+      );
+    } else key = { kind: 'jwks', url };
+  }
+  const issuer = read('AUTH_JWT_ISSUER');
+  if (issuer === undefined) problems.push(`AUTH_JWT_ISSUER must be set ${when}, but got: nothing.`);
+  const audience = read('AUTH_JWT_AUDIENCE');
+  if (audience === undefined) problems.push(`AUTH_JWT_AUDIENCE must be set ${when}, but got: nothing.`);
+  const clockToleranceS = integer(read('AUTH_CLOCK_TOLERANCE_S'), 'AUTH_CLOCK_TOLERANCE_S', 0, 300, CONFIG_DEFAULTS.AUTH_CLOCK_TOLERANCE_S, problems);
+  const scopeRaw = claimName(read, 'AUTH_CLAIM_SCOPE', problems);
+  const orgs = claimName(read, 'AUTH_CLAIM_ORGS', problems) ?? CONFIG_DEFAULTS.AUTH_CLAIM_ORGS;
+  const connection = claimName(read, 'AUTH_CLAIM_CONNECTION', problems) ?? CONFIG_DEFAULTS.AUTH_CLAIM_CONNECTION;
+  // `scp` is the scope claim of several IdPs (Okta, Microsoft Entra ID); it is read when `scope` is absent, unless
+  // AUTH_CLAIM_SCOPE names the one claim to read.
+  const scope = scopeRaw === undefined ? [CONFIG_DEFAULTS.AUTH_CLAIM_SCOPE, 'scp'] : [scopeRaw];
+  const named = [...scope, orgs, connection];
+  const shared = [...new Set(named.filter((name, index) => named.indexOf(name) !== index))];
+  if (shared.length > 0) {
+    problems.push(
+      `AUTH_CLAIM_SCOPE, AUTH_CLAIM_ORGS and AUTH_CLAIM_CONNECTION must name different claims (the scope claim defaults to scope, then scp), but got: ${shared.map((name) => JSON.stringify(name)).join(', ')} for more than one.`,
+    );
+  }
+  if (problems.length > before || key === undefined || issuer === undefined || audience === undefined) return null;
+  return { mode: 'jwt', key, issuer, audience, clockToleranceS, claims: { scope, orgs, connection } };
+}
+
+// Private: a claim name may be a URL (IdPs such as Auth0 require namespaced custom claims, e.g.
+// https://example.com/orgs), so any visible characters are allowed; the registered claims are refused, since reading
+// the Organizations from `aud` or the scopes from `sub` would hand the caller's grants to whatever those hold.
+function claimName(read: Read, name: string, problems: string[]): string | undefined {
+  const raw = read(name);
+  if (raw === undefined) return undefined;
+  if (!/^[^\s\p{Cc}]{1,256}$/u.test(raw) || REGISTERED_CLAIMS.includes(raw)) {
+    problems.push(
+      `${name} must be a claim name of 1 to 256 characters without spaces, other than the registered claims ${REGISTERED_CLAIMS.join(', ')}, but got: ${JSON.stringify(raw)}.`,
+    );
+    return undefined;
+  }
+  return raw;
+}
+
+// Private: the JWKS decides which signatures are genuine, so it must come over TLS: a key set fetched over plain http
+// could be swapped by anyone on the path. A local issuer (a development IdP on the same machine) is the one exception,
+// and not in production.
+function parseJwksUrl(raw: string, environment: Environment): string | null {
+  return trustedUrl(raw, { production: environment === 'production', allowQuery: true })?.href ?? null;
+}
+
+
+// Private: SECRETS_KEY and its predecessors. Key material is never echoed, not even in part: the messages say only
+// how long the value was.
+function parseSecrets(read: Read, environment: Environment, problems: string[]): SecretsConfig {
+  const keyRaw = read('SECRETS_KEY');
+  const previousRaw = read('SECRETS_KEY_PREVIOUS');
+  const expected = '32 bytes given as base64 (44 characters, e.g. from openssl rand -base64 32) or as 64 hexadecimal digits';
+  let key: Buffer | null = null;
+  if (keyRaw !== undefined) {
+    key = secretsKey(keyRaw);
+    if (key === null) problems.push(`SECRETS_KEY must be ${expected}, but got: a value of ${keyRaw.length} characters.`);
+  } else if (environment === 'production') {
+    // Production keeps real cluster credentials; refusing to start beats discovering at the first registration
+    // that they cannot be stored.
+    problems.push(`SECRETS_KEY must be ${expected} when NODE_ENV is production, but got: nothing.`);
+  }
+  if (previousRaw !== undefined && keyRaw === undefined) {
+    problems.push('SECRETS_KEY_PREVIOUS is set, so SECRETS_KEY must be set too, but got: nothing.');
+  }
+  const previousKeys: Buffer[] = [];
+  const entries = (previousRaw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const previous = secretsKey(entry);
+    if (previous === null) {
+      problems.push(`SECRETS_KEY_PREVIOUS must be a comma-separated list of keys of ${expected}, but got: an entry of ${entry.length} characters.`);
+    } else previousKeys.push(previous);
+  }
+  return { key, previousKeys };
+}
+
+// Private: 64 hex digits, or base64 (standard or URL-safe, padded or not) of exactly 32 bytes. Buffer.from skips
+// characters it does not know, so the text is checked first and decoded second, and a base64 text whose last
+// character carries stray bits (not what any encoder writes) is refused too.
+function secretsKey(raw: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex');
+  const base64 = raw.replace(/-/g, '+').replace(/_/g, '/').replace(/=$/, '');
+  if (!/^[A-Za-z0-9+/]{43}$/.test(base64)) return null;
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes.toString('base64').slice(0, 43) === base64 ? bytes : null;
+}
+
+// Private: DATABASE_URL carries a password, so its problems are described, never quoted.
+function parseStore(read: Read, problems: string[]): StoreConfig | null {
+  const databaseUrl = read('DATABASE_URL');
+  const path = read('STORE_PATH');
+  if (databaseUrl === undefined) return { kind: 'sqlite', path: path ?? CONFIG_DEFAULTS.STORE_PATH };
+  if (path !== undefined) problems.push(`STORE_PATH applies only when DATABASE_URL is unset, but got: ${JSON.stringify(path)}.`);
+  let url: URL | null = null;
+  try {
+    // Without `://` the text is no URL this could mean, and its "scheme" might be a user name (`user:password@host`).
+    if (databaseUrl.includes('://')) url = new URL(databaseUrl);
+  } catch {
+    // Described below.
+  }
+  const got =
+    url === null
+      ? 'a value that is not a URL'
+      : url.protocol !== 'postgres:' && url.protocol !== 'postgresql:'
+        ? `a URL with the scheme ${JSON.stringify(url.protocol.slice(0, -1))}`
+        : // A Unix socket is named by the `host` parameter (postgresql:///directory?host=/var/run/postgresql).
+          url.hostname === '' && !url.searchParams.has('host')
+          ? 'a URL without a host'
+          : null;
+  if (got !== null) {
+    problems.push(
+      `DATABASE_URL must be a postgres:// or postgresql:// URL with a host (e.g. postgres://directory:password@db.internal:5432/directory), but got: ${got}.`,
+    );
+    return null;
+  }
+  return { kind: 'postgres', url: databaseUrl };
 }
 
 // Private: integers only (no "5s", no "1e3"); the message states the accepted range.
@@ -388,8 +640,9 @@ function redactUrl(raw: string): string {
   return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1[REDACTED]@');
 }
 
+// Private: typed arrays (the secrets keys) are left as they are: freezing one with elements throws.
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const item of Object.values(value)) deepFreeze(item);
     Object.freeze(value);
   }

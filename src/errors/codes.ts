@@ -11,7 +11,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /**
    * Not permitted: ThoughtSpot refused the service account the operation (a missing privilege, or a disabled
-   * feature), or a browser origin outside CORS_ORIGINS sent a preflight.
+   * feature), or a browser origin outside CORS_ORIGINS sent a preflight, or the caller's token lacks the scope the
+   * operation needs (the message names the scope).
    */
   FORBIDDEN: 'FORBIDDEN',
   /** An argument was wrong: a malformed ID or cursor, a page size out of range. The message names the argument. */
@@ -45,6 +46,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** The fixed, client-safe message of each code that does not carry its own. */
 export const ERROR_MESSAGES = {
+  UNAUTHENTICATED: 'Authentication required: send an Authorization header with a Bearer token.',
   FORBIDDEN: 'The directory service account is not permitted to perform this operation.',
   UPSTREAM_RATE_LIMITED: 'The directory service is rate limited; try again later.',
   UPSTREAM_TIMEOUT: 'The directory service did not answer in time.',

@@ -11,11 +11,31 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
+// A real cluster always comes with caller authentication (AUTH_MODE=jwt is its default and its only mode).
+const JWT = {
+  AUTH_JWT_SECRET: 'a-shared-hs256-secret-of-32-bytes',
+  AUTH_JWT_ISSUER: 'https://idp.example.com/',
+  AUTH_JWT_AUDIENCE: 'directory',
+};
+
 const REMOTE = {
   THOUGHTSPOT_URL: 'https://acme.thoughtspot.cloud',
   THOUGHTSPOT_USERNAME: 'svc-directory',
   THOUGHTSPOT_SECRET_KEY: 's3cret',
+  ...JWT,
 };
+
+// One AES-256 key in the three spellings SECRETS_KEY accepts.
+const KEY_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+const KEY = Buffer.from(KEY_HEX, 'hex');
+const KEY_BASE64 = KEY.toString('base64');
+const KEY_BASE64URL = KEY.toString('base64url');
+const OTHER_KEY = Buffer.alloc(32, 7);
+
+// Production always needs a key for the credentials it stores.
+const PRODUCTION = { NODE_ENV: 'production', SECRETS_KEY: KEY_BASE64 };
+
+const JWT_DEFAULT = 'when AUTH_MODE is jwt (the default when THOUGHTSPOT_URL is set)';
 
 describe('loadConfig', () => {
   it('runs the embedded emulator with the demo seed when nothing is configured', () => {
@@ -33,12 +53,18 @@ describe('loadConfig', () => {
       queryLimits: { maxDepth: 15, maxNodes: 500_000, maxLists: 50, maxTokens: 15_000 },
       cors: { origins: [], allowLocalhost: true },
       shutdownGraceMs: 10_000,
+      auth: { mode: 'none' },
+      secrets: { key: null, previousKeys: [] },
+      store: { kind: 'sqlite', path: './.data/directory.db' },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
     expect(Object.isFrozen(config.request)).toBe(true);
     expect(Object.isFrozen(config.queryLimits)).toBe(true);
     expect(Object.isFrozen(config.cors)).toBe(true);
+    expect(Object.isFrozen(config.auth)).toBe(true);
+    expect(Object.isFrozen(config.secrets)).toBe(true);
+    expect(Object.isFrozen(config.store)).toBe(true);
   });
 
   it('reads a real cluster, deriving the connection id from its host', () => {
@@ -60,6 +86,7 @@ describe('loadConfig', () => {
       THOUGHTSPOT_USERNAME: 'svc',
       THOUGHTSPOT_PASSWORD: 'pw',
       THOUGHTSPOT_CONNECTION_ID: 'acme-prod',
+      ...JWT,
     });
     expect(config.directory).toEqual({
       kind: 'remote',
@@ -105,6 +132,9 @@ describe('loadConfig', () => {
       'THOUGHTSPOT_MAX_RETRIES must be an integer from 0 to 20, but got: "21".',
       'THOUGHTSPOT_RATE_LIMIT_RPS must be an integer from 0 to 10000, but got: "-1".',
       'THOUGHTSPOT_RATE_LIMIT_BURST must be an integer from 0 to 1000, but got: "1.5".',
+      `Exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL must be set ${JWT_DEFAULT}, but got: neither.`,
+      `AUTH_JWT_ISSUER must be set ${JWT_DEFAULT}, but got: nothing.`,
+      `AUTH_JWT_AUDIENCE must be set ${JWT_DEFAULT}, but got: nothing.`,
     ]);
   });
 
@@ -132,7 +162,7 @@ describe('loadConfig', () => {
       'THOUGHTSPOT_USERNAME is set, so THOUGHTSPOT_URL must be set too, but got: nothing.',
       'THOUGHTSPOT_PASSWORD is set, so THOUGHTSPOT_URL must be set too, but got: nothing.',
     ]);
-    expect(problemsOf({ THOUGHTSPOT_URL: 'https://acme.thoughtspot.cloud', THOUGHTSPOT_USERNAME: 'svc' })).toEqual([
+    expect(problemsOf({ THOUGHTSPOT_URL: 'https://acme.thoughtspot.cloud', THOUGHTSPOT_USERNAME: 'svc', ...JWT })).toEqual([
       'Exactly one of THOUGHTSPOT_SECRET_KEY and THOUGHTSPOT_PASSWORD must be set when THOUGHTSPOT_URL is set, but got: neither.',
     ]);
     expect(problemsOf({ EMULATOR_SEED: 'large:0' })).toEqual([
@@ -160,7 +190,7 @@ describe('loadConfig', () => {
 
   describe('in production (NODE_ENV=production)', () => {
     it('refuses to start without THOUGHTSPOT_URL instead of serving the embedded emulator', () => {
-      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect(problemsOf({ ...PRODUCTION })).toEqual([
         'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
       ]);
       // Every other problem is still reported with it.
@@ -168,25 +198,28 @@ describe('loadConfig', () => {
         'PORT must be an integer from 0 to 65535, but got: "-1".',
         'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
         'EMULATOR_SEED must be demo, minimal or large:<users> (1 to 1000000), but got: "huge".',
+        'SECRETS_KEY must be 32 bytes given as base64 (44 characters, e.g. from openssl rand -base64 32) or as 64 hexadecimal digits when NODE_ENV is production, but got: nothing.',
       ]);
     });
 
     it('serves the embedded emulator only when ALLOW_EMBEDDED_EMULATOR=true says so', () => {
-      const config = loadConfig({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'true', EMULATOR_SEED: 'minimal' });
+      const config = loadConfig({ ...PRODUCTION, ALLOW_EMBEDDED_EMULATOR: 'true', EMULATOR_SEED: 'minimal' });
       expect(config.environment).toBe('production');
       expect(config.directory).toEqual({ kind: 'embedded', seed: 'minimal' });
-      expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'false' })).toEqual([
+      // A demo deployment of the emulator on purpose: its made-up directory needs no caller authentication.
+      expect(config.auth).toEqual({ mode: 'none' });
+      expect(problemsOf({ ...PRODUCTION, ALLOW_EMBEDDED_EMULATOR: 'false' })).toEqual([
         'THOUGHTSPOT_URL must be set when ALLOW_EMBEDDED_EMULATOR is false, but got: nothing.',
       ]);
     });
 
     it('runs against a real cluster, with no CORS origin allowed unless configured', () => {
-      const config = loadConfig({ ...REMOTE, NODE_ENV: 'production' });
+      const config = loadConfig({ ...REMOTE, ...PRODUCTION });
       expect(config.environment).toBe('production');
       expect(config.directory.kind).toBe('remote');
       expect(config.cors).toEqual({ origins: [], allowLocalhost: false });
       // The flag is validated but has nothing to decide when a cluster is configured.
-      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: 'true' }).directory.kind).toBe('remote');
+      expect(loadConfig({ ...REMOTE, ...PRODUCTION, ALLOW_EMBEDDED_EMULATOR: 'true' }).directory.kind).toBe('remote');
     });
 
     it('is production only for exactly "production"', () => {
@@ -205,7 +238,7 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ ALLOW_EMBEDDED_EMULATOR: 'yes' })).toEqual(['ALLOW_EMBEDDED_EMULATOR must be true or false, but got: "yes".']);
     // In production an invalid flag does not allow the emulator either, so both problems are reported.
-    expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_EMULATOR: '1' })).toEqual([
+    expect(problemsOf({ ...PRODUCTION, ALLOW_EMBEDDED_EMULATOR: '1' })).toEqual([
       'ALLOW_EMBEDDED_EMULATOR must be true or false, but got: "1".',
       'THOUGHTSPOT_URL must be set when NODE_ENV is production (set ALLOW_EMBEDDED_EMULATOR=true to serve the embedded emulator on purpose), but got: nothing.',
     ]);
@@ -277,12 +310,12 @@ describe('loadConfig', () => {
   describe('CORS_ORIGINS', () => {
     it('defaults to the localhost origins in development and to none in production', () => {
       expect(loadConfig({}).cors).toEqual({ origins: [], allowLocalhost: true });
-      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production' }).cors).toEqual({ origins: [], allowLocalhost: false });
+      expect(loadConfig({ ...REMOTE, ...PRODUCTION }).cors).toEqual({ origins: [], allowLocalhost: false });
     });
 
     it('reads * as every origin', () => {
       expect(loadConfig({ CORS_ORIGINS: '*' }).cors).toEqual({ origins: '*', allowLocalhost: false });
-      expect(loadConfig({ ...REMOTE, NODE_ENV: 'production', CORS_ORIGINS: ' * ' }).cors).toEqual({ origins: '*', allowLocalhost: false });
+      expect(loadConfig({ ...REMOTE, ...PRODUCTION, CORS_ORIGINS: ' * ' }).cors).toEqual({ origins: '*', allowLocalhost: false });
     });
 
     it('reads a list as the complete set of origins, normalized as browsers send them', () => {
@@ -308,5 +341,219 @@ describe('loadConfig', () => {
         'CORS_ORIGINS must be * or a comma-separated list of http(s) origins without path, query, credentials or wildcards (e.g. https://app.example.com,http://localhost:3000), but got: ",".',
       ]);
     });
+  });
+});
+
+describe('loadConfig: caller authentication (AUTH_*)', () => {
+  it('needs no authentication with the embedded emulator, so npm start stays free of configuration', () => {
+    expect(loadConfig({}).auth).toEqual({ mode: 'none' });
+    expect(loadConfig({ AUTH_MODE: 'none', EMULATOR_SEED: 'minimal' }).auth).toEqual({ mode: 'none' });
+  });
+
+  it('authenticates callers with JWTs whenever THOUGHTSPOT_URL is set, with the documented defaults', () => {
+    expect(loadConfig(REMOTE).auth).toEqual({
+      mode: 'jwt',
+      key: { kind: 'secret', secret: 'a-shared-hs256-secret-of-32-bytes' },
+      issuer: 'https://idp.example.com/',
+      audience: 'directory',
+      clockToleranceS: 30,
+      claims: { scope: ['scope', 'scp'], orgs: 'orgs', connection: 'conn' },
+    });
+    expect(loadConfig({ ...REMOTE, AUTH_MODE: 'jwt' }).auth.mode).toBe('jwt');
+  });
+
+  it('reads a JWKS URL instead of a shared secret', () => {
+    const { AUTH_JWT_SECRET: _secret, ...jwks } = REMOTE;
+    const config = loadConfig({ ...jwks, AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' });
+    expect(config.auth).toMatchObject({ mode: 'jwt', key: { kind: 'jwks', url: 'https://idp.example.com/.well-known/jwks.json' } });
+  });
+
+  it('lets the embedded emulator authenticate callers too, when AUTH_MODE=jwt asks for it', () => {
+    expect(loadConfig({ AUTH_MODE: 'jwt', ...JWT }).auth).toMatchObject({ mode: 'jwt', issuer: 'https://idp.example.com/' });
+  });
+
+  it('refuses AUTH_MODE=none in front of a real cluster, in every environment and for a local cluster too', () => {
+    const refusal = 'AUTH_MODE must be jwt when THOUGHTSPOT_URL is set (none is for the embedded emulator only), but got: "none".';
+    expect(problemsOf({ ...REMOTE, AUTH_MODE: 'none' })).toEqual([refusal]);
+    expect(problemsOf({ ...REMOTE, ...PRODUCTION, AUTH_MODE: 'none' })).toEqual([refusal]);
+    expect(problemsOf({ ...REMOTE, THOUGHTSPOT_URL: 'http://127.0.0.1:8088', AUTH_MODE: 'none' })).toEqual([refusal]);
+  });
+
+  it('requires exactly one key source, an issuer and an audience', () => {
+    const { AUTH_JWT_SECRET: _secret, AUTH_JWT_ISSUER: _issuer, AUTH_JWT_AUDIENCE: _audience, ...cluster } = REMOTE;
+    expect(problemsOf(cluster)).toEqual([
+      `Exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL must be set ${JWT_DEFAULT}, but got: neither.`,
+      `AUTH_JWT_ISSUER must be set ${JWT_DEFAULT}, but got: nothing.`,
+      `AUTH_JWT_AUDIENCE must be set ${JWT_DEFAULT}, but got: nothing.`,
+    ]);
+    expect(problemsOf({ ...REMOTE, AUTH_JWKS_URL: 'https://idp.example.com/jwks' })).toEqual([
+      `Exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL must be set ${JWT_DEFAULT}, but got: both.`,
+    ]);
+  });
+
+  it('counts the shared secret in UTF-8 bytes, at least 32, and never echoes it', () => {
+    expect(problemsOf({ ...REMOTE, AUTH_JWT_SECRET: 'hunter2-is-31-bytes-long-secret' })).toEqual([
+      'AUTH_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2), but got: 31 bytes.',
+    ]);
+    // Sixteen two-byte characters are 32 bytes.
+    expect(loadConfig({ ...REMOTE, AUTH_JWT_SECRET: 'é'.repeat(16) }).auth).toMatchObject({ key: { kind: 'secret' } });
+  });
+
+  it('takes the JWKS over https only, but for a local issuer outside production', () => {
+    const { AUTH_JWT_SECRET: _secret, ...cluster } = REMOTE;
+    const message = (got: string): string =>
+      `AUTH_JWKS_URL must be an https URL without credentials (http only for localhost outside production), but got: ${got}.`;
+    for (const url of ['http://localhost:8080/jwks', 'http://127.0.0.1:8080/jwks', 'http://[::1]:8080/jwks']) {
+      expect(loadConfig({ ...cluster, AUTH_JWKS_URL: url }).auth).toMatchObject({ key: { kind: 'jwks', url } });
+      expect(problemsOf({ ...cluster, ...PRODUCTION, AUTH_JWKS_URL: url })).toEqual([message(JSON.stringify(url))]);
+    }
+    expect(problemsOf({ ...cluster, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toEqual([message('"http://idp.example.com/jwks"')]);
+    expect(problemsOf({ ...cluster, AUTH_JWKS_URL: 'jwks.json' })).toEqual([message('"jwks.json"')]);
+    expect(problemsOf({ ...cluster, AUTH_JWKS_URL: 'https://idp:hunter2@idp.example.com/jwks' })).toEqual([
+      message('"https://[REDACTED]@idp.example.com/jwks"'),
+    ]);
+  });
+
+  it('bounds the clock tolerance from 0 to 300 seconds', () => {
+    expect(loadConfig({ ...REMOTE, AUTH_CLOCK_TOLERANCE_S: '0' }).auth).toMatchObject({ clockToleranceS: 0 });
+    expect(loadConfig({ ...REMOTE, AUTH_CLOCK_TOLERANCE_S: '300' }).auth).toMatchObject({ clockToleranceS: 300 });
+    expect(problemsOf({ ...REMOTE, AUTH_CLOCK_TOLERANCE_S: '301' })).toEqual([
+      'AUTH_CLOCK_TOLERANCE_S must be an integer from 0 to 300, but got: "301".',
+    ]);
+    expect(problemsOf({ ...REMOTE, AUTH_CLOCK_TOLERANCE_S: '30s' })).toEqual([
+      'AUTH_CLOCK_TOLERANCE_S must be an integer from 0 to 300, but got: "30s".',
+    ]);
+  });
+
+  it('reads the caller claims under the names an IdP gives them, the scope claim alone once it is named', () => {
+    const config = loadConfig({
+      ...REMOTE,
+      AUTH_CLAIM_SCOPE: 'scp',
+      AUTH_CLAIM_ORGS: 'https://example.com/orgs',
+      AUTH_CLAIM_CONNECTION: 'https://example.com/conn',
+    });
+    expect(config.auth).toMatchObject({ claims: { scope: ['scp'], orgs: 'https://example.com/orgs', connection: 'https://example.com/conn' } });
+  });
+
+  it('refuses registered claims, blank-containing names and one claim read for two things', () => {
+    const message = (name: string, got: string): string =>
+      `${name} must be a claim name of 1 to 256 characters without spaces, other than the registered claims iss, sub, aud, exp, nbf, iat, jti, but got: ${got}.`;
+    expect(problemsOf({ ...REMOTE, AUTH_CLAIM_SCOPE: 'my scopes', AUTH_CLAIM_ORGS: 'aud', AUTH_CLAIM_CONNECTION: 'x'.repeat(257) })).toEqual([
+      message('AUTH_CLAIM_SCOPE', '"my scopes"'),
+      message('AUTH_CLAIM_ORGS', '"aud"'),
+      message('AUTH_CLAIM_CONNECTION', JSON.stringify('x'.repeat(257))),
+    ]);
+    const shared = (got: string): string =>
+      `AUTH_CLAIM_SCOPE, AUTH_CLAIM_ORGS and AUTH_CLAIM_CONNECTION must name different claims (the scope claim defaults to scope, then scp), but got: ${got} for more than one.`;
+    expect(problemsOf({ ...REMOTE, AUTH_CLAIM_ORGS: 'scp' })).toEqual([shared('"scp"')]);
+    expect(problemsOf({ ...REMOTE, AUTH_CLAIM_ORGS: 'tenant', AUTH_CLAIM_CONNECTION: 'tenant' })).toEqual([shared('"tenant"')]);
+  });
+
+  it('refuses JWT settings under AUTH_MODE=none, which would look like protection that is not there', () => {
+    expect(problemsOf({ AUTH_JWT_ISSUER: 'https://idp.example.com/', AUTH_CLAIM_ORGS: 'tenants' })).toEqual([
+      'AUTH_JWT_ISSUER is set, so AUTH_MODE must be jwt, but got: none (the default when THOUGHTSPOT_URL is unset).',
+      'AUTH_CLAIM_ORGS is set, so AUTH_MODE must be jwt, but got: none (the default when THOUGHTSPOT_URL is unset).',
+    ]);
+    expect(problemsOf({ AUTH_MODE: 'none', ...JWT })).toEqual([
+      'AUTH_JWT_SECRET is set, so AUTH_MODE must be jwt, but got: "none".',
+      'AUTH_JWT_ISSUER is set, so AUTH_MODE must be jwt, but got: "none".',
+      'AUTH_JWT_AUDIENCE is set, so AUTH_MODE must be jwt, but got: "none".',
+    ]);
+  });
+
+  it('reports an unknown AUTH_MODE, and still checks the JWT settings that come with it', () => {
+    expect(problemsOf({ AUTH_MODE: 'oidc' })).toEqual(['AUTH_MODE must be jwt or none, but got: "oidc".']);
+    expect(problemsOf({ AUTH_MODE: 'JWT', AUTH_JWT_SECRET: 'short' })).toEqual([
+      'AUTH_MODE must be jwt or none, but got: "JWT".',
+      'AUTH_JWT_SECRET must be at least 32 bytes (RFC 7518 §3.2), but got: 5 bytes.',
+      `AUTH_JWT_ISSUER must be set ${JWT_DEFAULT}, but got: nothing.`,
+      `AUTH_JWT_AUDIENCE must be set ${JWT_DEFAULT}, but got: nothing.`,
+    ]);
+  });
+});
+
+describe('loadConfig: the secrets key (SECRETS_KEY, SECRETS_KEY_PREVIOUS)', () => {
+  const expected = '32 bytes given as base64 (44 characters, e.g. from openssl rand -base64 32) or as 64 hexadecimal digits';
+
+  it('has no key outside production when none is set (registering connections is then refused at run time)', () => {
+    expect(loadConfig({}).secrets).toEqual({ key: null, previousKeys: [] });
+    expect(loadConfig(REMOTE).secrets).toEqual({ key: null, previousKeys: [] });
+  });
+
+  it('reads the key as base64 (padded or not, standard or URL-safe) or as hex', () => {
+    for (const spelling of [KEY_BASE64, KEY_BASE64.replace(/=$/, ''), KEY_BASE64URL, KEY_HEX, KEY_HEX.toUpperCase()]) {
+      const { key } = loadConfig({ SECRETS_KEY: spelling }).secrets;
+      expect(key).toBeInstanceOf(Buffer);
+      expect(key?.equals(KEY)).toBe(true);
+    }
+  });
+
+  it('reads previous keys as a comma-separated list, for decryption during a rotation', () => {
+    const { secrets } = loadConfig({ SECRETS_KEY: KEY_BASE64, SECRETS_KEY_PREVIOUS: ` ${OTHER_KEY.toString('hex')} , ${KEY_BASE64URL},` });
+    expect(secrets.key?.equals(KEY)).toBe(true);
+    expect(secrets.previousKeys.map((key) => key.toString('hex'))).toEqual([OTHER_KEY.toString('hex'), KEY_HEX]);
+  });
+
+  it('refuses anything but 32 bytes, naming the variable and never echoing the value', () => {
+    const short = Buffer.alloc(31, 1).toString('base64');
+    const long = Buffer.alloc(33, 1).toString('base64');
+    // The last character of a 32-byte base64 text carries two bits that an encoder always leaves at zero.
+    const strayBits = `${KEY_BASE64.slice(0, 42)}B=`;
+    for (const value of ['hunter2', short, long, KEY_HEX.slice(1), `${KEY_HEX}00`, strayBits, `${KEY_BASE64.slice(0, 40)}!!!=`]) {
+      const problems = problemsOf({ SECRETS_KEY: value });
+      expect(problems).toEqual([`SECRETS_KEY must be ${expected}, but got: a value of ${value.length} characters.`]);
+      expect(problems.join('\n')).not.toContain(value);
+    }
+    expect(problemsOf({ SECRETS_KEY: KEY_BASE64, SECRETS_KEY_PREVIOUS: `${OTHER_KEY.toString('hex')},${short}` })).toEqual([
+      `SECRETS_KEY_PREVIOUS must be a comma-separated list of keys of ${expected}, but got: an entry of ${short.length} characters.`,
+    ]);
+  });
+
+  it('requires the key in production, and with previous keys', () => {
+    expect(problemsOf({ ...REMOTE, NODE_ENV: 'production' })).toEqual([`SECRETS_KEY must be ${expected} when NODE_ENV is production, but got: nothing.`]);
+    expect(loadConfig({ ...REMOTE, ...PRODUCTION }).secrets.key?.equals(KEY)).toBe(true);
+    expect(problemsOf({ SECRETS_KEY_PREVIOUS: KEY_BASE64 })).toEqual(['SECRETS_KEY_PREVIOUS is set, so SECRETS_KEY must be set too, but got: nothing.']);
+  });
+});
+
+describe('loadConfig: the operational store (DATABASE_URL, STORE_PATH)', () => {
+  const message = (got: string): string =>
+    `DATABASE_URL must be a postgres:// or postgresql:// URL with a host (e.g. postgres://directory:password@db.internal:5432/directory), but got: ${got}.`;
+
+  it('keeps state in a local SQLite file by default, or wherever STORE_PATH says', () => {
+    expect(loadConfig({}).store).toEqual({ kind: 'sqlite', path: './.data/directory.db' });
+    expect(loadConfig({ STORE_PATH: ':memory:' }).store).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loadConfig({ STORE_PATH: '/var/lib/directory/state.db' }).store).toEqual({ kind: 'sqlite', path: '/var/lib/directory/state.db' });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set, a Unix socket included', () => {
+    for (const url of [
+      'postgres://directory:pw@db.internal:5432/directory',
+      'postgresql://db.internal/directory?sslmode=require',
+      'postgresql:///directory?host=/var/run/postgresql',
+    ]) {
+      expect(loadConfig({ DATABASE_URL: url }).store).toEqual({ kind: 'postgres', url });
+    }
+  });
+
+  it('refuses other URLs, describing them without quoting them, since they carry a password', () => {
+    const cases: [string, string][] = [
+      ['mysql://directory:hunter2@db.internal/directory', 'a URL with the scheme "mysql"'],
+      ['db.internal:5432 user=directory password=hunter2', 'a value that is not a URL'],
+      ['directory:hunter2@db.internal/directory', 'a value that is not a URL'],
+      ['postgres://directory:hunter2@db internal/directory', 'a value that is not a URL'],
+      ['postgres:///directory?password=hunter2', 'a URL without a host'],
+    ];
+    for (const [url, got] of cases) {
+      const problems = problemsOf({ DATABASE_URL: url });
+      expect(problems).toEqual([message(got)]);
+      expect(problems.join('\n')).not.toContain('hunter2');
+    }
+  });
+
+  it('refuses STORE_PATH beside DATABASE_URL, where it would be ignored', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://db.internal/directory', STORE_PATH: './state.db' })).toEqual([
+      'STORE_PATH applies only when DATABASE_URL is unset, but got: "./state.db".',
+    ]);
   });
 });
