@@ -5,9 +5,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Dispatcher } from 'undici';
+import { AuthenticationError, createAuthenticator, LOCAL_CALLER, type AuthenticatorOverrides, type Caller } from './auth/index.js';
 import type { Config, CorsPolicy, LogLevel } from './config.js';
+import { createConnectionRegistry, UnknownConnectionError } from './connections/index.js';
 import { LOG_LEVELS } from './config.js';
 import { createContextFunction, createRequestScope, requestScope, type Context, type RequestScope } from './context.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
@@ -16,8 +18,11 @@ import { createFormatError } from './errors/format.js';
 import type { Logger } from './logger.js';
 import { inputLimitsPlugin } from './plugins/input-limits.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
+import { readScopePlugin } from './plugins/read-scope.js';
 import { requestLogPlugin, type RequestLogEntry } from './plugins/request-log.js';
 import { buildSchema } from './schema.js';
+import { createSecretBox } from './secrets.js';
+import { openStore, type Store } from './store/index.js';
 import { KnownOperationTypesRule } from './validation/operation-types.js';
 import { createThoughtSpotClient, type ServiceCredentials, type ThoughtSpotClient } from './thoughtspot/index.js';
 
@@ -30,8 +35,8 @@ const CORS_ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** How long a browser may reuse a preflight answer: two hours, Chromium's cap (Firefox allows a day). */
 export const CORS_MAX_AGE_SECONDS = 7_200;
 // Response headers a cross-origin script may read besides the safelisted ones: the request id for support tickets,
-// Retry-After for the shutdown answer.
-const CORS_EXPOSED_HEADERS = 'x-request-id, retry-after';
+// Retry-After for the shutdown answer, WWW-Authenticate for why a token was refused (RFC 6750 §3).
+const CORS_EXPOSED_HEADERS = 'x-request-id, retry-after, www-authenticate';
 // A serialized http(s) origin as browsers send it in the Origin header (used to vet what `*` reflects), and the
 // development default's loopback origins on any port.
 const HTTP_ORIGIN = /^https?:\/\/[A-Za-z0-9.\-[\]:]+$/;
@@ -56,17 +61,37 @@ export interface AppOverrides {
   readonly client?: ThoughtSpotClient;
   /** Receives every request-log entry. */
   readonly onRequestLog?: (entry: RequestLogEntry) => void;
+  /** A ready store; the app then neither opens nor closes one (default: `config.store`). */
+  readonly store?: Store;
+  /** Replaceable parts of the authenticator (its clock, its JWKS transport). */
+  readonly auth?: AuthenticatorOverrides;
+}
+
+/** The caller of a request that executes nothing (see handleHttp): no scope, no Organization. */
+const NO_CALLER: Caller = Object.freeze({ subject: 'anonymous', scopes: new Set<never>(), orgs: new Set<string>(), connectionId: null });
+
+/** Options of one in-process execution. */
+export interface ExecuteOptions {
+  /** Who runs it; default `LOCAL_CALLER` (every scope, every Organization): in-process code is trusted code. */
+  readonly caller?: Caller;
 }
 
 /** A running subgraph. */
 export interface App {
   readonly server: ApolloServer<Context>;
   readonly schema: GraphQLSchema;
+  /** The default connection's adapter. */
   readonly client: ThoughtSpotClient;
+  /** The operational store (connections, audit log, idempotency records, provisioning runs). */
+  readonly store: Store;
   /** The in-process emulator in embedded mode, null against a real cluster. */
   readonly emulator: Emulator | null;
-  /** Executes one operation in-process, inside its own request scope (upstream calls are attributed to it). */
-  execute(request: GraphQLRequest): Promise<GraphQLResponse>;
+  /**
+   * Executes one operation in-process, inside its own request scope (upstream calls are attributed to it), as
+   * `options.caller` on the connection that caller names. Rejects when the caller names a connection that is not
+   * registered.
+   */
+  execute(request: GraphQLRequest, options?: ExecuteOptions): Promise<GraphQLResponse>;
   /** Starts serving HTTP; resolves to the URL clients use (`http://localhost:PORT/` when bound to every interface). */
   listen(port?: number, host?: string): Promise<string>;
   /**
@@ -82,26 +107,12 @@ export interface App {
 /** Creates and starts the subgraph (without listening: call `listen`). */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createConsoleLogger(config.logLevel);
-  let emulator: Emulator | null = null;
-  let client = overrides.client;
-  const ownsClient = client === undefined;
-  if (client === undefined) {
-    let baseUrl: string;
-    let credentials: ServiceCredentials;
-    if (config.directory.kind === 'embedded') {
-      emulator = await startEmulator({ seed: config.directory.seed, host: '127.0.0.1', port: 0 });
-      baseUrl = emulator.url;
-      // Trusted authentication, as production deployments use it (CONTRACT.md §2.1).
-      credentials = { username: emulator.adminCredentials.username, secretKey: emulator.adminCredentials.secretKey };
-      logger.info('embedded ThoughtSpot emulator started', { url: emulator.url, seed: config.directory.seed });
-    } else {
-      baseUrl = config.directory.baseUrl;
-      credentials = config.directory.credentials;
-    }
-    client = createThoughtSpotClient({
+  // Every connection's adapter shares these options; each has its own pool, tokens, rate budget and breaker.
+  const createClient = (baseUrl: string, credentials: ServiceCredentials, dispatcher?: Dispatcher): ThoughtSpotClient =>
+    createThoughtSpotClient({
       baseUrl,
       credentials,
-      ...(overrides.dispatcher === undefined ? {} : { dispatcher: overrides.dispatcher }),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
       timeouts: { deadlineMs: config.upstream.timeoutMs },
       retry: { maxRetries: config.upstream.maxRetries },
       rateLimit: config.upstream.rateLimit ?? false,
@@ -111,16 +122,67 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // queued fairly against other requests (the scope is the flow).
       callContext: () => requestScope.getStore(),
     });
+  const store =
+    overrides.store ??
+    (await openStore(config.store.kind === 'postgres' ? { databaseUrl: config.store.url, logger } : { sqlitePath: config.store.path, logger }));
+  const ownsStore = overrides.store === undefined;
+  const secrets =
+    config.secrets.key === null ? null : createSecretBox({ current: config.secrets.key, previous: config.secrets.previousKeys });
+  const authenticator = createAuthenticator(config.auth, overrides.auth);
+  let emulator: Emulator | null = null;
+  let defaultBaseUrl = config.directory.kind === 'remote' ? config.directory.baseUrl : '';
+  let defaultUsername = config.directory.kind === 'remote' ? config.directory.credentials.username : '';
+  let client = overrides.client;
+  const ownsClient = client === undefined;
+  if (client === undefined) {
+    let baseUrl: string;
+    let credentials: ServiceCredentials;
+    if (config.directory.kind === 'embedded') {
+      emulator = await startEmulator({ seed: config.directory.seed, host: '127.0.0.1', port: 0 });
+      baseUrl = emulator.url;
+      defaultBaseUrl = emulator.url;
+      defaultUsername = emulator.adminCredentials.username;
+      // Trusted authentication, as production deployments use it (CONTRACT.md §2.1).
+      credentials = { username: emulator.adminCredentials.username, secretKey: emulator.adminCredentials.secretKey };
+      logger.info('embedded ThoughtSpot emulator started', { url: emulator.url, seed: config.directory.seed });
+    } else {
+      baseUrl = config.directory.baseUrl;
+      credentials = config.directory.credentials;
+    }
+    client = createClient(baseUrl, credentials, overrides.dispatcher);
   }
 
   const schema = buildSchema();
   const httpServer = createServer();
+  const registry = createConnectionRegistry({
+    defaultConnection: { id: config.connectionId, client },
+    store,
+    createClient: (baseUrl, credentials) => createClient(baseUrl, credentials),
+    credentials: (connection) => {
+      if (secrets === null) throw new Error(`Connection "${connection.id}" cannot be used: SECRETS_KEY is not set, so its credential cannot be decrypted.`);
+      const secret = secrets.decrypt(connection.secret, connection.id);
+      return connection.secretKind === 'PASSWORD' ? { username: connection.username, password: secret } : { username: connection.username, secretKey: secret };
+    },
+  });
   const contextFunction = createContextFunction({
-    client,
-    connectionId: config.connectionId,
+    services: {
+      store,
+      connections: registry,
+      secrets,
+      production: config.environment === 'production',
+      defaultConnection: { id: config.connectionId, name: config.connectionId, baseUrl: defaultBaseUrl, username: defaultUsername },
+    },
     logger,
     loaderOptions: { userBatch: config.userBatch },
   });
+  // Who is calling and on which connection, before Apollo sees the request: a caller that is not authenticated, or
+  // that names a connection that is not registered, costs no upstream call and no parsing.
+  const contextFor = async (authorization: string | undefined | null): Promise<() => Promise<Context>> => {
+    const caller = authorization === null ? NO_CALLER : await authenticator.authenticate(authorization);
+    const connection = await registry.resolve(caller.connectionId);
+    if (connection === null) throw new UnknownConnectionError();
+    return () => contextFunction(caller, connection);
+  };
   const server = new ApolloServer<Context>({
     schema,
     formatError: createFormatError(logger),
@@ -134,7 +196,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     // The configuration decides the environment (landing page, introspection), not a second read of NODE_ENV.
     nodeEnv: config.environment,
-    // Mutations and subscriptions are validation errors until the schema has them (validation/operation-types.ts).
+    // An operation type the schema lacks (subscriptions) is a validation error (validation/operation-types.ts).
     validationRules: [KnownOperationTypesRule],
     // A bound on the document before graphql-js's recursive passes see it (config.ts QUERY_MAX_TOKENS).
     parseOptions: { maxTokens: config.queryLimits.maxTokens },
@@ -148,6 +210,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     plugins: [
       inputLimitsPlugin(),
       queryCostPlugin(config.queryLimits),
+      readScopePlugin(),
       requestLogPlugin({ logger, ...(overrides.onRequestLog === undefined ? {} : { onEntry: overrides.onRequestLog }) }),
     ],
   });
@@ -171,7 +234,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       if (inFlight.size === 0) onIdle?.();
     });
     requestScope.run(scope, () => {
-      handleHttp(server, contextFunction, config.cors, req, res).catch((error: unknown) => {
+      handleHttp(server, contextFor, config.cors, req, res).catch((error: unknown) => {
         // Already answered (503 at the end of the grace period): the client has what it will get.
         if (res.writableEnded) return;
         logger.error('http handler failed', { message: error instanceof Error ? error.message : String(error) });
@@ -230,11 +293,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     server,
     schema,
     client: resolvedClient,
+    store,
     emulator,
-    execute(request) {
-      return requestScope.run(createRequestScope(), async () =>
-        server.executeOperation(request, { contextValue: await contextFunction() }),
-      );
+    execute(request, options = {}) {
+      return requestScope.run(createRequestScope(), async () => {
+        const caller = options.caller ?? LOCAL_CALLER;
+        const connection = await registry.resolve(caller.connectionId);
+        if (connection === null) throw new UnknownConnectionError();
+        return server.executeOperation(request, { contextValue: await contextFunction(caller, connection) });
+      });
     },
     listen(port = config.port, host = config.host) {
       return new Promise<string>((resolve, reject) => {
@@ -252,7 +319,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         await server.stop();
         // The emulator closes alongside the adapter, not after it: an upstream call still waiting on it (possible only
         // when the grace period ran out) would otherwise hold the adapter's close for its own grace period.
-        await Promise.all([ownsClient ? resolvedClient.close() : undefined, emulator?.close()]);
+        await Promise.all([
+          ownsClient ? resolvedClient.close() : undefined,
+          emulator?.close(),
+          registry.close(),
+          authenticator.close(),
+          ownsStore ? store.close() : undefined,
+        ]);
       })();
       return stopping;
     },
@@ -265,7 +338,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 // nothing more is written.
 async function handleHttp(
   server: ApolloServer<Context>,
-  context: () => Promise<Context>,
+  contextFor: (authorization: string | undefined | null) => Promise<() => Promise<Context>>,
   cors: CorsPolicy,
   req: IncomingMessage,
   res: ServerResponse,
@@ -277,6 +350,22 @@ async function handleHttp(
   }
   if (url.pathname !== '/' && url.pathname !== '/graphql') return sendJson(res, 404, { status: 'not found' });
   if (req.method === 'OPTIONS') return answerOptions(cors, req, res);
+  // The caller first: an unauthenticated request is refused before its body is read or parsed. A GET with neither a
+  // query nor a persisted-query hash executes nothing (Apollo answers it with its landing page, or a 400), so without
+  // credentials it runs as NO_CALLER, who may read nothing, and a browser can open the landing page.
+  let context: () => Promise<Context>;
+  const executesNothing = req.method === 'GET' && !url.searchParams.has('query') && !url.searchParams.has('extensions');
+  if (executesNothing && req.headers.authorization === undefined) {
+    context = await contextFor(null);
+  } else {
+    try {
+      context = await contextFor(headerValue(req.headers.authorization));
+    } catch (error) {
+      if (error instanceof AuthenticationError || error instanceof UnknownConnectionError) return sendGraphQLError(res, error);
+      throw error;
+    }
+  }
+  if (res.writableEnded) return;
   const text = req.method === 'POST' ? await readBody(req) : '';
   if (res.writableEnded) return;
   if (text === null) {
@@ -391,6 +480,14 @@ function sendJson(res: ServerResponse, status: number, payload: unknown, headers
   const text = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+// Private: a coded error refused before Apollo saw the request, in GraphQL's response shape, with the status and
+// headers the error carries in `extensions.http` (as Apollo itself would answer it).
+function sendGraphQLError(res: ServerResponse, error: GraphQLError): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  const headers = Object.fromEntries(http?.headers ?? []);
+  sendJson(res, http?.status ?? 400, { errors: [{ message: error.message, extensions }] }, headers);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -8,10 +8,14 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Caller } from './auth/index.js';
+import type { ConnectionRegistry, ResolvedConnection } from './connections/index.js';
 import type { LoaderOptions, Loaders } from './loaders/index.js';
 import { createLoaders } from './loaders/index.js';
 import { ErrorCode, RequestAborted } from './errors/codes.js';
 import type { Logger } from './logger.js';
+import type { SecretBox } from './secrets.js';
+import type { Store } from './store/index.js';
 import type { ThoughtSpotClient, UpstreamCallEvent } from './thoughtspot/index.js';
 
 /** The upstream calls one request made, counted by endpoint (token mints included, as `POST …/auth/token/full`). */
@@ -118,40 +122,60 @@ export function createRequestScope(requestId?: string, limits: RequestLimits = U
   };
 }
 
+/** What the request's resolvers reach besides the loaders: the operational store and the connection registry. */
+export interface Services {
+  readonly store: Store;
+  readonly connections: ConnectionRegistry;
+  /** Encrypts and decrypts stored connection credentials; null when `SECRETS_KEY` is not set. */
+  readonly secrets: SecretBox | null;
+  /** Whether the deployment runs with NODE_ENV=production (stricter rules for connection URLs). */
+  readonly production: boolean;
+  /** The connection configured by environment, as `thoughtSpotConnections` shows it. */
+  readonly defaultConnection: { readonly id: string; readonly name: string; readonly baseUrl: string; readonly username: string };
+}
+
 /** The GraphQL context every resolver receives. */
 export interface Context {
   /** Correlates log lines of one request (echoed from `x-request-id` when the caller sends one). */
   readonly requestId: string;
-  /** The ThoughtSpot connection this subgraph serves; part of every global ID. */
+  /** Who is calling: the claims of its token (or the local caller without authentication). */
+  readonly caller: Caller;
+  /** The ThoughtSpot connection this request reads; part of every global ID. */
   readonly connectionId: string;
-  /** This request's loaders. */
+  /** The adapter client of that connection, for writes and connection tests (reads go through the loaders). */
+  readonly client: ThoughtSpotClient;
+  /** This request's loaders, which see only the caller's Organizations (loaders/tenancy.ts). */
   readonly loaders: Loaders;
   /** This request's upstream calls. */
   readonly upstream: UpstreamCallLog;
+  readonly services: Services;
   readonly logger: Logger;
 }
 
 /** What the context function needs from the composition root. */
 export interface ContextDependencies {
-  readonly client: ThoughtSpotClient;
-  readonly connectionId: string;
+  readonly services: Services;
   readonly logger: Logger;
   /** How the request's loaders read ThoughtSpot (config.ts `userBatch`). */
   readonly loaderOptions: LoaderOptions;
 }
 
 /**
- * Builds Apollo Server's context function. It joins the request scope opened by the HTTP handler, or opens one
- * when the server is driven in-process (`executeOperation`), and creates the request's loaders.
+ * Builds Apollo Server's context function for one caller on one connection (app.ts authenticates the caller and
+ * resolves its connection first). It joins the request scope opened by the HTTP handler, or opens one when the server
+ * is driven in-process (`executeOperation`), and creates the request's loaders for the caller's Organizations.
  */
-export function createContextFunction(deps: ContextDependencies): () => Promise<Context> {
-  return () => {
+export function createContextFunction(deps: ContextDependencies): (caller: Caller, connection: ResolvedConnection) => Promise<Context> {
+  return (caller, connection) => {
     const scope = requestScope.getStore() ?? createRequestScope();
     return Promise.resolve({
       requestId: scope.requestId,
-      connectionId: deps.connectionId,
-      loaders: createLoaders(deps.client, deps.loaderOptions),
+      caller,
+      connectionId: connection.id,
+      client: connection.client,
+      loaders: createLoaders(connection.client, deps.loaderOptions, caller.orgs),
       upstream: scope.upstream,
+      services: deps.services,
       logger: deps.logger,
     });
   };

@@ -9,9 +9,12 @@ import type { RolePermission } from '../thoughtspot/index.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrgRecord, UserRecord } from '../thoughtspot/index.js';
 import type { GroupNode, RoleNode, OrganizationConnectionModel, OrganizationEdgeModel, GroupConnectionModel, GroupEdgeModel, UserConnectionModel, UserEdgeModel, RoleConnectionModel, RoleEdgeModel } from '../loaders/models.js';
+import type { ThoughtSpotConnectionModel } from '../resolvers/shared/thoughtspot-connections.js';
+import type { AuditEventModel } from '../resolvers/shared/admin-queries.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
@@ -29,6 +32,62 @@ export type Scalars = {
 export type { AccountStatus };
 
 export type { AccountType };
+
+/** One audited action: every write and every administrative action leaves exactly one. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  /** Who acted: the `sub` claim of the caller's token. */
+  actor: Scalars['String']['output'];
+  /** When the action happened. */
+  at: Scalars['DateTime']['output'];
+  /** The ThoughtSpot connection the action ran against. */
+  connectionId: Scalars['String']['output'];
+  /** The error or user-error code of a failed or denied action, or null. */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** The event's identifier. */
+  id: Scalars['ID']['output'];
+  /** The action's input as JSON, with every secret replaced by `[REDACTED]`. */
+  input: Scalars['String']['output'];
+  /** What was done: the GraphQL field name of the mutation (for example `thoughtSpotConnectionCreate`). */
+  operation: Scalars['String']['output'];
+  /** The Organization the action ran in, or null for actions outside any Organization. */
+  organization?: Maybe<Scalars['String']['output']>;
+  /** Whether it succeeded. */
+  outcome: AuditOutcome;
+  /** The identifier of the object acted on, or null. */
+  targetId?: Maybe<Scalars['String']['output']>;
+  /** The kind of object acted on (for example `ThoughtSpotConnection`), or null. */
+  targetType?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of audit events, newest first. */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** The events of this page, with their cursors. */
+  edges: Array<AuditEventEdge>;
+  /** The events of this page. */
+  nodes: Array<AuditEvent>;
+  /** How to ask for the next page. */
+  pageInfo: PageInfo;
+};
+
+/** An audit event and its cursor. */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** Pass it as `after` to continue after this event. */
+  cursor: Scalars['String']['output'];
+  /** The event. */
+  node: AuditEvent;
+};
+
+/** What happened to an audited action. */
+export type AuditOutcome =
+  /** The caller lacked the scope or Organization the action needs; nothing was attempted. */
+  | 'DENIED'
+  /** The action was attempted and failed; `errorCode` says why. */
+  | 'FAILURE'
+  /** The action was carried out. */
+  | 'SUCCESS';
 
 /**
  * A ThoughtSpot group. Groups belong to one Organization; users get their privileges and roles through groups.
@@ -186,6 +245,58 @@ export type GroupOrderField =
   | 'UPDATED_AT';
 
 export type { GroupType };
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Registers a ThoughtSpot connection. Needs `directory:admin`. */
+  thoughtSpotConnectionCreate: ThoughtSpotConnectionCreatePayload;
+  /** Removes a registered connection; the default connection cannot be removed. Needs `directory:admin`. */
+  thoughtSpotConnectionDelete: ThoughtSpotConnectionDeletePayload;
+  /** Tests a connection and records its health. Needs `directory:admin`. */
+  thoughtSpotConnectionTest: ThoughtSpotConnectionTestPayload;
+  /** Changes a registered connection; the default connection cannot be changed here. Needs `directory:admin`. */
+  thoughtSpotConnectionUpdate: ThoughtSpotConnectionUpdatePayload;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationThoughtSpotConnectionCreateArgs = {
+  input: ThoughtSpotConnectionCreateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationThoughtSpotConnectionDeleteArgs = {
+  input: ThoughtSpotConnectionDeleteInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationThoughtSpotConnectionTestArgs = {
+  input: ThoughtSpotConnectionTestInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationThoughtSpotConnectionUpdateArgs = {
+  input: ThoughtSpotConnectionUpdateInput;
+};
 
 /**
  * An object with a globally unique ID. Every Organization, Group, User and Role implements it, so a client can
@@ -482,6 +593,11 @@ export type Privilege =
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The audit log, newest first, paged forwards. Every filter narrows the list; none given lists everything. Needs
+   * the `directory:admin` scope.
+   */
+  auditEvents: AuditEventConnection;
   /** Looks up a group by its global ID. Returns null when it does not exist. */
   group?: Maybe<Group>;
   /** Looks up a group by its name within one Organization. Returns null when it does not exist. */
@@ -512,6 +628,11 @@ export type Query = {
   roleByName?: Maybe<Role>;
   /** The roles of one Organization (clusters with role-based access control only). */
   roles?: Maybe<RoleConnection>;
+  /**
+   * Every ThoughtSpot connection: the default one first, then those registered, by id. Credentials are never
+   * included. Needs the `directory:admin` scope.
+   */
+  thoughtSpotConnections: Array<ThoughtSpotConnection>;
   /** Looks up a user by global ID. Returns null when the user does not exist. */
   user?: Maybe<User>;
   /**
@@ -524,6 +645,27 @@ export type Query = {
   userByUsername?: Maybe<User>;
   /** The users of one Organization. */
   users?: Maybe<UserConnection>;
+};
+
+
+/**
+ * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
+ * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
+ * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
+ * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
+ */
+export type QueryAuditEventsArgs = {
+  actor?: InputMaybe<Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  connectionId?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  operation?: InputMaybe<Scalars['String']['input']>;
+  organization?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -878,6 +1020,132 @@ export type RoleOrderField =
 export type { RolePermission };
 
 /**
+ * A ThoughtSpot cluster this subgraph can serve. The connection configured by environment (`THOUGHTSPOT_*`) is the
+ * default and always exists; administrators register more with `thoughtSpotConnectionCreate`, and a caller's token
+ * names the one it acts on (its `conn` claim). Credentials are encrypted at rest and never readable back.
+ */
+export type ThoughtSpotConnection = {
+  __typename?: 'ThoughtSpotConnection';
+  /** The cluster's URL. */
+  baseUrl: Scalars['String']['output'];
+  /** When the connection was registered; null for the default connection. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The outcome of the last `thoughtSpotConnectionTest`, or null if it was never tested. */
+  health?: Maybe<ThoughtSpotConnectionHealth>;
+  /** The connection's identifier, as callers' tokens name it (`conn`) and as it appears inside global IDs. */
+  id: Scalars['ID']['output'];
+  /** Whether this is the connection configured by environment, which callers without a `conn` claim use. */
+  isDefault: Scalars['Boolean']['output'];
+  /** A human-readable name. */
+  name: Scalars['String']['output'];
+  /** When the connection was last changed; null for the default connection. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The service account the subgraph signs in as (trusted authentication or password). */
+  username: Scalars['String']['output'];
+};
+
+/** Registers a ThoughtSpot connection. */
+export type ThoughtSpotConnectionCreateInput = {
+  /** The cluster's URL: `https://`, or `http://` on a loopback address outside production. */
+  baseUrl: Scalars['String']['input'];
+  /** 1 to 64 characters: lowercase letters, digits and hyphens. It cannot be changed later. */
+  id: Scalars['ID']['input'];
+  /** A human-readable name (at most 255 characters). */
+  name: Scalars['String']['input'];
+  /** The service account's password. Exactly one of `secretKey` and `password`. */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** The service account's secret key for trusted authentication. Exactly one of `secretKey` and `password`. */
+  secretKey?: InputMaybe<Scalars['String']['input']>;
+  /** The service account's username. */
+  username: Scalars['String']['input'];
+};
+
+/** The result of `thoughtSpotConnectionCreate`. */
+export type ThoughtSpotConnectionCreatePayload = {
+  __typename?: 'ThoughtSpotConnectionCreatePayload';
+  /** The connection, or null when `userErrors` is not empty. */
+  connection?: Maybe<ThoughtSpotConnection>;
+  /** Why the connection was not registered; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Removes a registered ThoughtSpot connection. */
+export type ThoughtSpotConnectionDeleteInput = {
+  /** The connection to remove. */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `thoughtSpotConnectionDelete`. */
+export type ThoughtSpotConnectionDeletePayload = {
+  __typename?: 'ThoughtSpotConnectionDeletePayload';
+  /** The id of the removed connection, or null when `userErrors` is not empty. */
+  deletedConnectionId?: Maybe<Scalars['ID']['output']>;
+  /** Why the connection was not removed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The outcome of one connection test. */
+export type ThoughtSpotConnectionHealth = {
+  __typename?: 'ThoughtSpotConnectionHealth';
+  /** When the test ran. */
+  checkedAt: Scalars['DateTime']['output'];
+  /** What went wrong, in words safe to show (never a credential), or null when healthy. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** What the test found. */
+  status: ThoughtSpotConnectionStatus;
+};
+
+/** What a connection test found. */
+export type ThoughtSpotConnectionStatus =
+  /** The cluster answered and accepted the credentials. */
+  | 'HEALTHY'
+  /**
+   * The cluster refused the credentials, lacks a privilege the subgraph needs, did not answer, or answered with a
+   * server error; `message` says which.
+   */
+  | 'UNHEALTHY';
+
+/** Tests a ThoughtSpot connection: signs in and reads the Organizations once. */
+export type ThoughtSpotConnectionTestInput = {
+  /** The connection to test (the default connection included). */
+  id: Scalars['ID']['input'];
+};
+
+/** The result of `thoughtSpotConnectionTest`. */
+export type ThoughtSpotConnectionTestPayload = {
+  __typename?: 'ThoughtSpotConnectionTestPayload';
+  /** The connection with its new `health`, or null when `userErrors` is not empty. */
+  connection?: Maybe<ThoughtSpotConnection>;
+  /** Why the connection could not be tested; empty when it was (whatever the test found). */
+  userErrors: Array<UserError>;
+};
+
+/** Changes a registered ThoughtSpot connection; omitted fields keep their value. */
+export type ThoughtSpotConnectionUpdateInput = {
+  /** A new cluster URL. */
+  baseUrl?: InputMaybe<Scalars['String']['input']>;
+  /** The connection to change. */
+  id: Scalars['ID']['input'];
+  /** A new name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A new password (replaces the stored credential). */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** A new secret key (replaces the stored credential). */
+  secretKey?: InputMaybe<Scalars['String']['input']>;
+  /** A new service-account username. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `thoughtSpotConnectionUpdate`. */
+export type ThoughtSpotConnectionUpdatePayload = {
+  __typename?: 'ThoughtSpotConnectionUpdatePayload';
+  /** The connection as changed, or null when `userErrors` is not empty. */
+  connection?: Maybe<ThoughtSpotConnection>;
+  /** Why the connection was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/**
  * A ThoughtSpot user. Users are cluster-wide: one user can be a member of several Organizations, and belongs to
  * groups in each of them.
  */
@@ -1005,6 +1273,30 @@ export type UserEdge = {
   /** The item at the end of the edge. */
   node: User;
 };
+
+/** A business failure of a mutation: the input was understood but could not be carried out as given. */
+export type UserError = {
+  __typename?: 'UserError';
+  /** What went wrong, for programs. */
+  code: UserErrorCode;
+  /** The path to the input field at fault, starting with `input` (for example `["input", "baseUrl"]`), or null. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What went wrong, in words to show a person. */
+  message: Scalars['String']['output'];
+};
+
+/** Why a mutation's input could not be carried out. */
+export type UserErrorCode =
+  /** An object with that identifier already exists. */
+  | 'ALREADY_EXISTS'
+  /** A field's value is malformed or out of range. */
+  | 'INVALID'
+  /** The object cannot be changed this way (for example the default connection). */
+  | 'NOT_ALLOWED'
+  /** The object to act on does not exist. */
+  | 'NOT_FOUND'
+  /** Registering connections needs `SECRETS_KEY`, which this deployment does not set. */
+  | 'SECRETS_KEY_MISSING';
 
 /** Ordering options for user connections. */
 export type UserOrder = {
@@ -1146,10 +1438,14 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = {
   AccountStatus: AccountStatus;
   AccountType: AccountType;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Group: ResolverTypeWrapper<GroupNode>;
+  AuditEvent: ResolverTypeWrapper<AuditEventModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AuditEventEdge']>, nodes: Array<ResolversTypes['AuditEvent']> }>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
+  AuditOutcome: AuditOutcome;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Group: ResolverTypeWrapper<GroupNode>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   GroupConnection: ResolverTypeWrapper<GroupConnectionModel>;
@@ -1158,6 +1454,7 @@ export type ResolversTypes = {
   GroupOrder: GroupOrder;
   GroupOrderField: GroupOrderField;
   GroupType: GroupType;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
   Organization: ResolverTypeWrapper<OrgRecord>;
@@ -1176,9 +1473,22 @@ export type ResolversTypes = {
   RoleOrder: RoleOrder;
   RoleOrderField: RoleOrderField;
   RolePermission: RolePermission;
+  ThoughtSpotConnection: ResolverTypeWrapper<ThoughtSpotConnectionModel>;
+  ThoughtSpotConnectionCreateInput: ThoughtSpotConnectionCreateInput;
+  ThoughtSpotConnectionCreatePayload: ResolverTypeWrapper<Omit<ThoughtSpotConnectionCreatePayload, 'connection'> & { connection?: Maybe<ResolversTypes['ThoughtSpotConnection']> }>;
+  ThoughtSpotConnectionDeleteInput: ThoughtSpotConnectionDeleteInput;
+  ThoughtSpotConnectionDeletePayload: ResolverTypeWrapper<ThoughtSpotConnectionDeletePayload>;
+  ThoughtSpotConnectionHealth: ResolverTypeWrapper<ThoughtSpotConnectionHealth>;
+  ThoughtSpotConnectionStatus: ThoughtSpotConnectionStatus;
+  ThoughtSpotConnectionTestInput: ThoughtSpotConnectionTestInput;
+  ThoughtSpotConnectionTestPayload: ResolverTypeWrapper<Omit<ThoughtSpotConnectionTestPayload, 'connection'> & { connection?: Maybe<ResolversTypes['ThoughtSpotConnection']> }>;
+  ThoughtSpotConnectionUpdateInput: ThoughtSpotConnectionUpdateInput;
+  ThoughtSpotConnectionUpdatePayload: ResolverTypeWrapper<Omit<ThoughtSpotConnectionUpdatePayload, 'connection'> & { connection?: Maybe<ResolversTypes['ThoughtSpotConnection']> }>;
   User: ResolverTypeWrapper<UserRecord>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
   UserEdge: ResolverTypeWrapper<UserEdgeModel>;
+  UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
   UserOrder: UserOrder;
   UserOrderField: UserOrderField;
   Visibility: Visibility;
@@ -1186,15 +1496,19 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  DateTime: Scalars['DateTime']['output'];
-  Group: GroupNode;
+  AuditEvent: AuditEventModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AuditEventConnection: Omit<AuditEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AuditEventEdge']>, nodes: Array<ResolversParentTypes['AuditEvent']> };
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
+  DateTime: Scalars['DateTime']['output'];
+  Group: GroupNode;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   GroupConnection: GroupConnectionModel;
   GroupEdge: GroupEdgeModel;
   GroupOrder: GroupOrder;
+  Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Organization: OrgRecord;
   OrganizationConnection: OrganizationConnectionModel;
@@ -1206,15 +1520,51 @@ export type ResolversParentTypes = {
   RoleConnection: RoleConnectionModel;
   RoleEdge: RoleEdgeModel;
   RoleOrder: RoleOrder;
+  ThoughtSpotConnection: ThoughtSpotConnectionModel;
+  ThoughtSpotConnectionCreateInput: ThoughtSpotConnectionCreateInput;
+  ThoughtSpotConnectionCreatePayload: Omit<ThoughtSpotConnectionCreatePayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['ThoughtSpotConnection']> };
+  ThoughtSpotConnectionDeleteInput: ThoughtSpotConnectionDeleteInput;
+  ThoughtSpotConnectionDeletePayload: ThoughtSpotConnectionDeletePayload;
+  ThoughtSpotConnectionHealth: ThoughtSpotConnectionHealth;
+  ThoughtSpotConnectionTestInput: ThoughtSpotConnectionTestInput;
+  ThoughtSpotConnectionTestPayload: Omit<ThoughtSpotConnectionTestPayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['ThoughtSpotConnection']> };
+  ThoughtSpotConnectionUpdateInput: ThoughtSpotConnectionUpdateInput;
+  ThoughtSpotConnectionUpdatePayload: Omit<ThoughtSpotConnectionUpdatePayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['ThoughtSpotConnection']> };
   User: UserRecord;
   UserConnection: UserConnectionModel;
   UserEdge: UserEdgeModel;
+  UserError: UserError;
   UserOrder: UserOrder;
 };
 
 export type AccountStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, EXPIRED?: any, INACTIVE?: any, LOCKED?: any, PENDING?: any, SUSPENDED?: any }, ResolversTypes['AccountStatus']>;
 
 export type AccountTypeResolvers = EnumResolverSignature<{ LDAP?: any, LOCAL?: any, OIDC?: any, REMOTE?: any, SAML?: any }, ResolversTypes['AccountType']>;
+
+export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  connectionId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  input?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
+  targetId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  targetType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
+};
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -1255,6 +1605,13 @@ export type GroupEdgeResolvers<ContextType = Context, ParentType extends Resolve
 };
 
 export type GroupTypeResolvers = EnumResolverSignature<{ LDAP?: any, LOCAL?: any, TEAM?: any, TENANT?: any }, ResolversTypes['GroupType']>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  thoughtSpotConnectionCreate?: Resolver<ResolversTypes['ThoughtSpotConnectionCreatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionCreateArgs, 'input'>>;
+  thoughtSpotConnectionDelete?: Resolver<ResolversTypes['ThoughtSpotConnectionDeletePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionDeleteArgs, 'input'>>;
+  thoughtSpotConnectionTest?: Resolver<ResolversTypes['ThoughtSpotConnectionTestPayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionTestArgs, 'input'>>;
+  thoughtSpotConnectionUpdate?: Resolver<ResolversTypes['ThoughtSpotConnectionUpdatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionUpdateArgs, 'input'>>;
+};
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Group' | 'Organization' | 'Role' | 'User', ParentType, ContextType>;
@@ -1298,6 +1655,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupArgs, 'id'>>;
   groupByName?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType, RequireFields<QueryGroupByNameArgs, 'name'>>;
   groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<QueryGroupsArgs>>;
@@ -1309,6 +1667,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType, RequireFields<QueryRoleArgs, 'id'>>;
   roleByName?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType, RequireFields<QueryRoleByNameArgs, 'name'>>;
   roles?: Resolver<Maybe<ResolversTypes['RoleConnection']>, ParentType, ContextType, Partial<QueryRolesArgs>>;
+  thoughtSpotConnections?: Resolver<Array<ResolversTypes['ThoughtSpotConnection']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
   userByEmail?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserByEmailArgs, 'email'>>;
   userByUsername?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserByUsernameArgs, 'username'>>;
@@ -1347,6 +1706,43 @@ export type RoleEdgeResolvers<ContextType = Context, ParentType extends Resolver
 
 export type RolePermissionResolvers = EnumResolverSignature<{ MODIFY?: any, NO_ACCESS?: any, READ_ONLY?: any }, ResolversTypes['RolePermission']>;
 
+export type ThoughtSpotConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnection'] = ResolversParentTypes['ThoughtSpotConnection']> = {
+  baseUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  health?: Resolver<Maybe<ResolversTypes['ThoughtSpotConnectionHealth']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ThoughtSpotConnectionCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnectionCreatePayload'] = ResolversParentTypes['ThoughtSpotConnectionCreatePayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['ThoughtSpotConnection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ThoughtSpotConnectionDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnectionDeletePayload'] = ResolversParentTypes['ThoughtSpotConnectionDeletePayload']> = {
+  deletedConnectionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ThoughtSpotConnectionHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnectionHealth'] = ResolversParentTypes['ThoughtSpotConnectionHealth']> = {
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ThoughtSpotConnectionStatus'], ParentType, ContextType>;
+};
+
+export type ThoughtSpotConnectionTestPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnectionTestPayload'] = ResolversParentTypes['ThoughtSpotConnectionTestPayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['ThoughtSpotConnection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type ThoughtSpotConnectionUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnectionUpdatePayload'] = ResolversParentTypes['ThoughtSpotConnectionUpdatePayload']> = {
+  connection?: Resolver<Maybe<ResolversTypes['ThoughtSpotConnection']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accountStatus?: Resolver<Maybe<ResolversTypes['AccountStatus']>, ParentType, ContextType>;
@@ -1383,16 +1779,26 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type UserErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
+  code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type VisibilityResolvers = EnumResolverSignature<{ NOT_SHAREABLE?: any, SHAREABLE?: any }, ResolversTypes['Visibility']>;
 
 export type Resolvers<ContextType = Context> = {
   AccountStatus?: AccountStatusResolvers;
   AccountType?: AccountTypeResolvers;
+  AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Group?: GroupResolvers<ContextType>;
   GroupConnection?: GroupConnectionResolvers<ContextType>;
   GroupEdge?: GroupEdgeResolvers<ContextType>;
   GroupType?: GroupTypeResolvers;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
@@ -1405,9 +1811,16 @@ export type Resolvers<ContextType = Context> = {
   RoleConnection?: RoleConnectionResolvers<ContextType>;
   RoleEdge?: RoleEdgeResolvers<ContextType>;
   RolePermission?: RolePermissionResolvers;
+  ThoughtSpotConnection?: ThoughtSpotConnectionResolvers<ContextType>;
+  ThoughtSpotConnectionCreatePayload?: ThoughtSpotConnectionCreatePayloadResolvers<ContextType>;
+  ThoughtSpotConnectionDeletePayload?: ThoughtSpotConnectionDeletePayloadResolvers<ContextType>;
+  ThoughtSpotConnectionHealth?: ThoughtSpotConnectionHealthResolvers<ContextType>;
+  ThoughtSpotConnectionTestPayload?: ThoughtSpotConnectionTestPayloadResolvers<ContextType>;
+  ThoughtSpotConnectionUpdatePayload?: ThoughtSpotConnectionUpdatePayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
   Visibility?: VisibilityResolvers;
 };
 

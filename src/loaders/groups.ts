@@ -11,11 +11,12 @@
 // (privileges, users, roles) are evaluated by ThoughtSpot, so they page upstream with `groupSearch`.
 
 import DataLoader from 'dataloader';
-import type { GroupSearch, PageRequest, SortOptions, ThoughtSpotClient } from '../thoughtspot/index.js';
+import type { GroupSearch, PageRequest, SortOptions} from '../thoughtspot/index.js';
 import { canonicalKey, toError } from './align.js';
 import { subGroupClosure } from './membership.js';
 import { type GroupNode, toGroupNode } from './models.js';
 import { belongsTo } from './orgs.js';
+import type { DirectoryReads } from './tenancy.js';
 
 /** Every group of one Org, indexed, with the sub-group hierarchy. */
 export interface GroupIndex {
@@ -49,7 +50,7 @@ export interface GroupLoaders {
 }
 
 /** @internal Creates the group loaders for one request. */
-export function createGroupLoaders(client: ThoughtSpotClient): GroupLoaders {
+export function createGroupLoaders(client: DirectoryReads): GroupLoaders {
   return {
     groupIndex: new DataLoader<number, GroupIndex>((orgIds) =>
       Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId).catch(toError))),
@@ -64,7 +65,7 @@ export function createGroupLoaders(client: ThoughtSpotClient): GroupLoaders {
 // Private: `org_identifiers` pins the answer to the token's Org. From the Primary Org, ThoughtSpot has been seen
 // returning every Org's groups (CONTRACT.md §3, §16 Q17); filtering upstream keeps offsets right either way, and the
 // `orgs` check below drops anything that slips through.
-async function searchGroupPage(client: ThoughtSpotClient, key: GroupSearchKey): Promise<GroupNode[]> {
+async function searchGroupPage(client: DirectoryReads, key: GroupSearchKey): Promise<GroupNode[]> {
   if (key.page.size === 0) return [];
   const rows = await client.searchGroups(
     { orgId: key.orgId },
@@ -74,7 +75,7 @@ async function searchGroupPage(client: ThoughtSpotClient, key: GroupSearchKey): 
   return rows.filter((row) => belongsTo(row.orgs, key.orgId)).map((row) => toGroupNode(row, key.orgId));
 }
 
-async function loadGroupIndex(client: ThoughtSpotClient, orgId: number): Promise<GroupIndex> {
+async function loadGroupIndex(client: DirectoryReads, orgId: number): Promise<GroupIndex> {
   const rows = await client.searchGroups(
     { orgId },
     {

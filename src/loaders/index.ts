@@ -6,6 +6,7 @@ import type { ThoughtSpotClient } from '../thoughtspot/index.js';
 import { createGroupLoaders, type GroupLoaders } from './groups.js';
 import { createOrgLoaders, type OrgLoaders } from './orgs.js';
 import { createRoleLoaders, type RoleLoaders } from './roles.js';
+import { scopeReads, type OrgGrant } from './tenancy.js';
 import type { UserBatchOptions } from './user-lookup.js';
 import { createUserLoaders, type UserLoaders } from './users.js';
 
@@ -14,6 +15,7 @@ export type { GroupIndex, GroupSearchKey } from './groups.js';
 export { ALL_GROUP_NAME, groupMembers, isAllGroup, roleHolders, rolesHeld, type MemberRule } from './membership.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
+export type { DirectoryReads, OrgGrant } from './tenancy.js';
 export type { MemberKey, UserFilter } from './members.js';
 export type { UserBatchOptions, UserInOrgKey, UserRef } from './user-lookup.js';
 export type { UserSearchKey } from './users.js';
@@ -27,12 +29,16 @@ export interface LoaderOptions {
   readonly userBatch: UserBatchOptions;
 }
 
-/** Creates a fresh set of loaders for one request. */
-export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions): Loaders {
+/**
+ * Creates a fresh set of loaders for one request of a caller granted the Organizations `grant`: everything they read
+ * passes through tenancy.ts `scopeReads`, so no other Organization's data can enter the request.
+ */
+export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions, grant: OrgGrant): Loaders {
+  const reads = scopeReads(client, grant);
   return {
-    ...createOrgLoaders(client),
-    ...createGroupLoaders(client),
-    ...createRoleLoaders(client),
-    ...createUserLoaders(client, options.userBatch),
+    ...createOrgLoaders(reads),
+    ...createGroupLoaders(reads),
+    ...createRoleLoaders(reads),
+    ...createUserLoaders(reads, options.userBatch),
   };
 }

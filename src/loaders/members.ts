@@ -14,10 +14,11 @@
 //   prefix of the Org's list instead: on a small Org that one call completes every list of the level; on a large one
 //   it serves `All` and whichever lists it reaches, and the rest are read as a union of their filters, then alone.
 
-import type { PageRequest, SortOptions, ThoughtSpotClient, UserRecord, UserSearch } from '../thoughtspot/index.js';
+import type { PageRequest, SortOptions, UserRecord, UserSearch } from '../thoughtspot/index.js';
 import { isMember, type MemberRule } from './membership.js';
 import { toError } from './align.js';
 import type { Prime } from './user-lookup.js';
+import type { DirectoryReads } from './tenancy.js';
 
 /** The filters `users/search` evaluates, besides the identifier and the group/role arrays used for batching. */
 export type UserFilter = Omit<UserSearch, 'identifier' | 'sort' | 'groupIdentifiers' | 'roleIdentifiers'>;
@@ -34,7 +35,7 @@ export interface MemberKey extends MemberRule {
 }
 
 /** The `members` batch function for one bucket (one Org, one `via`, one filter, one order). */
-export async function loadMembers(client: ThoughtSpotClient, keys: readonly MemberKey[], prime: Prime): Promise<(UserRecord[] | Error)[]> {
+export async function loadMembers(client: DirectoryReads, keys: readonly MemberKey[], prime: Prime): Promise<(UserRecord[] | Error)[]> {
   const first = keys[0];
   if (first === undefined) return [];
   const search = async (ids: readonly string[] | null, page: PageRequest): Promise<UserRecord[]> => {

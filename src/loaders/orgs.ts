@@ -3,8 +3,9 @@
 // by id or by name, for the rest of the request.
 
 import DataLoader from 'dataloader';
-import type { OrgRecord, OrgSearch, ThoughtSpotClient } from '../thoughtspot/index.js';
+import type { OrgRecord, OrgSearch} from '../thoughtspot/index.js';
 import { canonicalKey, toError } from './align.js';
+import type { DirectoryReads } from './tenancy.js';
 
 /** The Primary Org's id: where cluster-wide calls run. */
 export const PRIMARY_ORG_ID = 0;
@@ -31,7 +32,7 @@ export interface OrgLoaders {
 }
 
 /** @internal Creates the Org loaders for one request. */
-export function createOrgLoaders(client: ThoughtSpotClient): OrgLoaders {
+export function createOrgLoaders(client: DirectoryReads): OrgLoaders {
   let index: Promise<OrgIndex> | undefined;
   const orgIndex = (): Promise<OrgIndex> => {
     index ??= client.searchOrgs({ orgId: PRIMARY_ORG_ID }, {}).then(indexOrgs);

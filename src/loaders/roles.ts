@@ -3,10 +3,11 @@
 // index* that serves lookups by id and name, `Group.roles`, `Role.groups` and users' effective roles.
 
 import DataLoader from 'dataloader';
-import type { ThoughtSpotClient } from '../thoughtspot/index.js';
+
 import { type RoleNode, toRoleNode } from './models.js';
 import { toError } from './align.js';
 import { belongsTo } from './orgs.js';
+import type { DirectoryReads } from './tenancy.js';
 
 /** Every role of one Org, indexed. */
 export interface RoleIndex {
@@ -26,7 +27,7 @@ export interface RoleLoaders {
 }
 
 /** @internal Creates the role loaders for one request. */
-export function createRoleLoaders(client: ThoughtSpotClient): RoleLoaders {
+export function createRoleLoaders(client: DirectoryReads): RoleLoaders {
   return {
     roleIndex: new DataLoader<number, RoleIndex>((orgIds) =>
       Promise.all(orgIds.map((orgId) => loadRoleIndex(client, orgId).catch(toError))),
@@ -34,7 +35,7 @@ export function createRoleLoaders(client: ThoughtSpotClient): RoleLoaders {
   };
 }
 
-async function loadRoleIndex(client: ThoughtSpotClient, orgId: number): Promise<RoleIndex> {
+async function loadRoleIndex(client: DirectoryReads, orgId: number): Promise<RoleIndex> {
   const rows = await client.searchRoles({ orgId }, {});
   const list = rows
     .filter((row) => belongsTo(row.orgs, orgId))

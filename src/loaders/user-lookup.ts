@@ -7,10 +7,11 @@
 // for the whole batch) which Orgs hold the users. Every row read primes the loaders through `prime`.
 
 import type DataLoader from 'dataloader';
-import type { SortOptions, ThoughtSpotClient, UserRecord } from '../thoughtspot/index.js';
+import type { SortOptions, UserRecord } from '../thoughtspot/index.js';
 import { RecordNotFoundError, toError } from './align.js';
 import { mapBounded } from './bounded.js';
 import { PRIMARY_ORG_ID } from './orgs.js';
+import type { DirectoryReads } from './tenancy.js';
 
 /** Hands rows read in Org `orgId` to every user loader, by id and by name. */
 export type Prime = (orgId: number, rows: readonly UserRecord[]) => void;
@@ -62,7 +63,7 @@ export function refKey(ref: UserRef): string {
 
 /** What the two lookup strategies need, shared by `userInOrg` and `userByKey`. */
 export interface UserReads {
-  readonly client: ThoughtSpotClient;
+  readonly client: DirectoryReads;
   readonly options: UserBatchOptions;
   /** One `user_identifier` search in one Org; primes what it finds. */
   readonly lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>;
@@ -82,7 +83,7 @@ export function findInOrg(reads: UserReads, keys: readonly UserInOrgKey[]): Prom
 
 // One `user_identifier` search. A user outside the token's Org is not found (CONTRACT.md §3).
 export async function lookupUser(
-  client: ThoughtSpotClient,
+  client: DirectoryReads,
   key: UserInOrgKey,
   prime: Prime,
 ): Promise<UserRecord | Error> {
@@ -103,7 +104,7 @@ export async function lookupUser(
 // moved between two pages can be missed); the rest are not found. If an Org's read failed, refs that no other Org
 // turned up get that failure rather than a not-found: the failed Org may have held them.
 export async function scanForUsers<R extends UserRef>(
-  client: ThoughtSpotClient,
+  client: DirectoryReads,
   pageSize: number,
   prime: Prime,
   lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>,

@@ -5,9 +5,10 @@
 // and `members` (member lists of a query level, members.ts). Every row any of them reads primes both lookups.
 
 import DataLoader from 'dataloader';
-import type { PageRequest, SortOptions, ThoughtSpotClient, UserRecord, UserSearch } from '../thoughtspot/index.js';
+import type { PageRequest, SortOptions, UserRecord, UserSearch } from '../thoughtspot/index.js';
 import { bucketBy, canonicalKey, settleBuckets, toError } from './align.js';
 import { loadMembers, type MemberKey } from './members.js';
+import type { DirectoryReads } from './tenancy.js';
 import {
   findInOrg,
   loadUsersByKey,
@@ -38,7 +39,7 @@ export interface UserLoaders {
 }
 
 /** @internal Creates the user loaders for one request. */
-export function createUserLoaders(client: ThoughtSpotClient, options: UserBatchOptions): UserLoaders {
+export function createUserLoaders(client: DirectoryReads, options: UserBatchOptions): UserLoaders {
   const prime: Prime = (orgId, rows) => {
     for (const row of rows) {
       userInOrg.prime({ orgId, by: 'id', value: row.id }, row);

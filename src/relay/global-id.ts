@@ -12,7 +12,8 @@
 // the same schema. The version prefix lets a later format coexist with this one. Clients must treat IDs as
 // opaque; `remoteId` exposes ThoughtSpot's own identifier.
 
-import { badUserInput } from '../errors/codes.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../errors/codes.js';
 
 /** The GraphQL types that implement Node. */
 export type NodeTypename = 'Organization' | 'Group' | 'User' | 'Role';
@@ -60,17 +61,51 @@ export function fromGlobalId(connectionId: string, id: string, argumentName: str
     throw badUserInput(`Argument "${argumentName}" must be an ID issued by this API, but got: ${echo(id)}.`, argumentName);
   }
   const [, typename, connection, ...rest] = parts as [string, NodeTypename, string, ...string[]];
-  if (connection !== connectionId) {
-    throw badUserInput(
-      `Argument "${argumentName}" is an ID issued for ThoughtSpot connection "${connection}", but this API serves connection "${connectionId}".`,
-      argumentName,
-    );
-  }
+  // The message names neither connection: a caller must learn nothing about connections other than its own.
+  if (connection !== connectionId) throw new ForeignIdError(argumentName);
   const target = parseKey(typename, rest);
   if (target === null) {
     throw badUserInput(`Argument "${argumentName}" must be an ID issued by this API, but got: ${echo(id)}.`, argumentName);
   }
   return target;
+}
+
+/**
+ * A well-formed ID issued for another ThoughtSpot connection (another tenant's cluster, DESIGN.md §7a). As an argument
+ * that narrows a list it is a BAD_USER_INPUT like any ID this connection did not issue; a lookup (`node`, `nodes`,
+ * `_entities`, `user(id:)`, …) finds nothing instead (`lookupGlobalId`), as for an object that does not exist.
+ */
+export class ForeignIdError extends GraphQLError {
+  constructor(argumentName: string) {
+    super(`Argument "${argumentName}" must be an ID issued by this API for the caller's ThoughtSpot connection.`, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName },
+    });
+  }
+}
+
+/** `fromGlobalId` for a lookup: an ID of another connection is null (the object does not exist here). */
+export function lookupGlobalId(connectionId: string, id: string, argumentName: string): GlobalIdTarget | null {
+  try {
+    return fromGlobalId(connectionId, id, argumentName);
+  } catch (error) {
+    if (error instanceof ForeignIdError) return null;
+    throw error;
+  }
+}
+
+/** `fromGlobalIdOfType` for a lookup: an ID of another connection is null (the object does not exist here). */
+export function lookupGlobalIdOfType<T extends NodeTypename>(
+  connectionId: string,
+  id: string,
+  expected: T,
+  argumentName: string,
+): Extract<GlobalIdTarget, { typename: T }> | null {
+  try {
+    return fromGlobalIdOfType(connectionId, id, expected, argumentName);
+  } catch (error) {
+    if (error instanceof ForeignIdError) return null;
+    throw error;
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import type { GroupResolvers } from '../__generated__/resolvers-types.js';
 import type { GroupNode } from '../loaders/index.js';
-import { fromGlobalIdOfType } from '../relay/global-id.js';
+import { lookupGlobalIdOfType } from '../relay/global-id.js';
 import type { Context } from '../context.js';
 import { sortGroups, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
@@ -17,7 +17,7 @@ function keyOf(ctx: Pick<Context, 'connectionId'>, group: GroupNode): string {
 export const Group: GroupResolvers = {
   // Through the Org's group index: N references to groups of one Org cost one `groups/search`.
   async __resolveReference(reference, ctx) {
-    const target = fromGlobalIdOfType(ctx.connectionId, reference.id, 'Group', 'id');
+    const target = lookupGlobalIdOfType(ctx.connectionId, reference.id, 'Group', 'id');
     return (await loadNode(ctx, target)) as GroupNode | null;
   },
   id: (group, _args, ctx) => keyOf(ctx, group),

@@ -1,7 +1,7 @@
 // Internal to src/resolvers: the Organization type. Its parent is the adapter's OrgRecord.
 
 import type { OrganizationResolvers } from '../__generated__/resolvers-types.js';
-import { fromGlobalIdOfType } from '../relay/global-id.js';
+import { lookupGlobalIdOfType } from '../relay/global-id.js';
 import { globalIdOf, groupsOfOrg, rolesOfOrg, usersOfOrg } from './shared/lists.js';
 
 /** Resolvers of `Organization`. */
@@ -10,7 +10,8 @@ export const Organization: OrganizationResolvers = {
   async __resolveReference(reference, ctx) {
     const index = await ctx.loaders.orgIndex();
     if ('id' in reference) {
-      return index.byId.get(fromGlobalIdOfType(ctx.connectionId, reference.id, 'Organization', 'id').orgId) ?? null;
+      const target = lookupGlobalIdOfType(ctx.connectionId, reference.id, 'Organization', 'id');
+      return target === null ? null : (index.byId.get(target.orgId) ?? null);
     }
     return index.byName.get(reference.name) ?? null;
   },

@@ -5,15 +5,18 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { badUserInput } from '../errors/codes.js';
 import { PRIMARY_ORG_ID, type GroupNode, type NodeModel, type RoleNode } from '../loaders/index.js';
 import { MAX_PAGE_SIZE } from '../relay/connection.js';
-import { fromGlobalId, fromGlobalIdOfType } from '../relay/global-id.js';
+import { lookupGlobalId, lookupGlobalIdOfType } from '../relay/global-id.js';
 import type { OrgRecord, UserRecord } from '../thoughtspot/index.js';
 import { groupIdArg, namePatternMatcher, orgIdArg, roleIdArg, sortOrgs, userIdArg, userSort } from './shared/args.js';
+import { auditEvents, thoughtSpotConnections } from './shared/admin-queries.js';
 import { listConnection } from './shared/connections.js';
 import { groupsOfOrg, inNamedOrg, loadNode, nullIfNotFound, provenByMembers, rolesOfOrg, rootListOrg, usersOfOrg } from './shared/lists.js';
 
 /** Resolvers of `Query`. */
 export const Query: QueryResolvers = {
-  node: (_root, { id }, ctx) => loadNode(ctx, fromGlobalId(ctx.connectionId, id, 'id')),
+  thoughtSpotConnections,
+  auditEvents,
+  node: (_root, { id }, ctx) => loadNode(ctx, lookupGlobalId(ctx.connectionId, id, 'id')),
   nodes(_root, { ids }, ctx) {
     if (ids.length > MAX_PAGE_SIZE) {
       throw badUserInput(`Argument "ids" must list at most ${MAX_PAGE_SIZE} IDs, but got: ${ids.length}.`, 'ids');
@@ -21,12 +24,12 @@ export const Query: QueryResolvers = {
     // One promise per entry: a malformed ID fails its own entry (null plus an error at its path), not the list.
     // graphql-js resolves promises inside lists; the cast only widens codegen's item type to allow a null result.
     return ids.map((id, i) =>
-      Promise.resolve().then(() => loadNode(ctx, fromGlobalId(ctx.connectionId, id, `ids[${i}]`))),
+      Promise.resolve().then(() => loadNode(ctx, lookupGlobalId(ctx.connectionId, id, `ids[${i}]`))),
     ) as Promise<NodeModel>[];
   },
 
   organization: async (_root, { id }, ctx) =>
-    (await loadNode(ctx, fromGlobalIdOfType(ctx.connectionId, id, 'Organization', 'id'))) as OrgRecord | null,
+    (await loadNode(ctx, lookupGlobalIdOfType(ctx.connectionId, id, 'Organization', 'id'))) as OrgRecord | null,
   organizationByName: async (_root, { name }, ctx) => (await ctx.loaders.orgIndex()).byName.get(name) ?? null,
   async organizations(_root, args, ctx, info) {
     const user = userIdArg(ctx, args.userId, 'userId');
@@ -46,8 +49,8 @@ export const Query: QueryResolvers = {
   },
 
   async group(_root, { id }, ctx, info) {
-    const target = fromGlobalIdOfType(ctx.connectionId, id, 'Group', 'id');
-    if (target.typename === 'Group') {
+    const target = lookupGlobalIdOfType(ctx.connectionId, id, 'Group', 'id');
+    if (target !== null) {
       const proven = await provenByMembers(ctx, info, target.orgId, target.guid);
       if (proven !== null) return proven;
     }
@@ -68,7 +71,7 @@ export const Query: QueryResolvers = {
   },
 
   user: async (_root, { id }, ctx) =>
-    (await loadNode(ctx, fromGlobalIdOfType(ctx.connectionId, id, 'User', 'id'))) as UserRecord | null,
+    (await loadNode(ctx, lookupGlobalIdOfType(ctx.connectionId, id, 'User', 'id'))) as UserRecord | null,
   userByUsername: (_root, { username }, ctx) => ctx.loaders.userByKey.load({ by: 'name', value: username }).catch(nullIfNotFound),
   async userByEmail(_root, { email, organizationId }, ctx) {
     const orgId = orgIdArg(ctx, organizationId, 'organizationId') ?? PRIMARY_ORG_ID;
@@ -86,7 +89,7 @@ export const Query: QueryResolvers = {
   },
 
   role: async (_root, { id }, ctx) =>
-    (await loadNode(ctx, fromGlobalIdOfType(ctx.connectionId, id, 'Role', 'id'))) as RoleNode | null,
+    (await loadNode(ctx, lookupGlobalIdOfType(ctx.connectionId, id, 'Role', 'id'))) as RoleNode | null,
   async roleByName(_root, { name, organizationId }, ctx) {
     const orgId = orgIdArg(ctx, organizationId, 'organizationId') ?? PRIMARY_ORG_ID;
     const index = await inNamedOrg(ctx, orgId, organizationId == null ? null : 'organizationId', () =>

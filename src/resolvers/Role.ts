@@ -3,7 +3,7 @@
 import type { RoleResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
 import type { RoleNode } from '../loaders/index.js';
-import { fromGlobalIdOfType } from '../relay/global-id.js';
+import { lookupGlobalIdOfType } from '../relay/global-id.js';
 import { sortGroups } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
 import { globalIdOf, loadNode, usersOfRole } from './shared/lists.js';
@@ -17,7 +17,7 @@ function keyOf(ctx: Pick<Context, 'connectionId'>, role: RoleNode): string {
 export const Role: RoleResolvers = {
   // Through the Org's role index: N references to roles of one Org cost one `roles/search`.
   async __resolveReference(reference, ctx) {
-    const target = fromGlobalIdOfType(ctx.connectionId, reference.id, 'Role', 'id');
+    const target = lookupGlobalIdOfType(ctx.connectionId, reference.id, 'Role', 'id');
     return (await loadNode(ctx, target)) as RoleNode | null;
   },
   id: (role, _args, ctx) => keyOf(ctx, role),

@@ -13,10 +13,10 @@ import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, groupRefNode, rolesHeld, type GroupNo
 import type { PrincipalRef, UserRecord } from '../thoughtspot/index.js';
 import { orgIdArg, sortGroups, sortOrgs, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
-import { assertOrgExists, globalIdOf, nullIfNotFound } from './shared/lists.js';
+import { assertOrgExists, globalIdOf, loadNode, nullIfNotFound } from './shared/lists.js';
 import { toPrivilegeList } from './shared/privileges.js';
 import { selectedFields } from './shared/selection.js';
-import { fromGlobalIdOfType } from '../relay/global-id.js';
+import { lookupGlobalIdOfType } from '../relay/global-id.js';
 
 function keyOf(ctx: Pick<Context, 'connectionId'>, user: UserRecord): string {
   return globalIdOf(ctx, { typename: 'User', guid: user.id });
@@ -64,11 +64,8 @@ export const User: UserResolvers = {
   // holding them. Async, so a malformed ID rejects this reference's promise instead of throwing into
   // @apollo/subgraph's loop over the other references (schema.ts `guardEntities`).
   async __resolveReference(reference, ctx) {
-    const ref =
-      'id' in reference
-        ? { by: 'id' as const, value: fromGlobalIdOfType(ctx.connectionId, reference.id, 'User', 'id').guid }
-        : { by: 'name' as const, value: reference.username };
-    return ctx.loaders.userByKey.load(ref).catch(nullIfNotFound);
+    if ('id' in reference) return (await loadNode(ctx, lookupGlobalIdOfType(ctx.connectionId, reference.id, 'User', 'id'))) as UserRecord | null;
+    return ctx.loaders.userByKey.load({ by: 'name', value: reference.username }).catch(nullIfNotFound);
   },
   id: (user, _args, ctx) => keyOf(ctx, user),
   remoteId: (user) => user.id,
@@ -107,7 +104,11 @@ export const User: UserResolvers = {
       orgIds.map(async (orgId, i): Promise<GroupNode[]> => {
         const refs = refsOf(views[i] ?? null);
         if (byRefs && orgId !== PRIMARY_ORG_ID) return uniqueRefs(refs).map((ref) => groupRefNode(ref, orgId));
-        if (byRefs && only === null) return uniqueRefs(refs.filter((ref) => !elsewhere.has(ref.id))).map((ref) => groupRefNode(ref, orgId));
+        // Only a caller who sees every Org of the user can eliminate the other Orgs' groups this way: for anyone else
+        // the user's other Orgs are cut from the record (loaders/tenancy.ts), so their groups would slip through.
+        if (byRefs && only === null && ctx.caller.orgs === '*') {
+          return uniqueRefs(refs.filter((ref) => !elsewhere.has(ref.id))).map((ref) => groupRefNode(ref, orgId));
+        }
         // The index holds only this Org's groups, which drops the other Orgs' groups a Primary-Org view can list.
         const index = await ctx.loaders.groupIndex.load(orgId);
         return [...new Set(refs.map((ref) => ref.id))].flatMap((id) => index.byId.get(id) ?? []);

@@ -7,6 +7,7 @@ import { AccountType } from './AccountType.js';
 import { DateTime } from './DateTime.js';
 import { Group } from './Group.js';
 import { GroupType } from './GroupType.js';
+import { Mutation } from './Mutation/index.js';
 import { Node } from './Node.js';
 import { Organization } from './Organization.js';
 import { OrganizationStatus } from './OrganizationStatus.js';
@@ -17,9 +18,10 @@ import { RolePermission } from './RolePermission.js';
 import { User } from './User.js';
 import { Visibility } from './Visibility.js';
 
-/** Every resolver of the read path. */
+/** Every resolver. */
 export const resolvers: Resolvers = {
   Query,
+  Mutation,
   Node,
   Organization,
   Group,

@@ -2,6 +2,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fault } from '../../src/emulator/index.js';
 import { startTestStack, type TestStack } from '../support/harness.js';
+import { authHeader, mintTestToken } from '../support/tokens.js';
 
 let stack: TestStack;
 let url: string;
@@ -14,8 +15,9 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 afterEach(() => stack.emulator.reset());
 
-function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, path = ''): Promise<Response> {
-  return fetch(new URL(path, url), { method: 'POST', headers, body });
+/** A POST as an authenticated caller (a fresh full-access token from tokens.ts besides `headers`). */
+async function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, path = ''): Promise<Response> {
+  return fetch(new URL(path, url), { method: 'POST', headers: { ...(await authHeader()), ...headers }, body });
 }
 
 describe('the HTTP endpoint', () => {
@@ -37,10 +39,42 @@ describe('the HTTP endpoint', () => {
     expect(stack.emulator.calls()).toHaveLength(before);
   });
 
+  it('refuses GraphQL requests without a valid bearer token with 401 UNAUTHENTICATED and a challenge, calling nothing upstream', async () => {
+    const query = JSON.stringify({ query: '{ organizations { totalCount } }' });
+    const before = stack.emulator.calls().length;
+    for (const path of ['', 'graphql']) {
+      const missing = await fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'req-anon' }, body: query });
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      expect(missing.headers.get('x-request-id')).toBe('req-anon');
+      expect(await missing.json()).toEqual({
+        errors: [{ message: 'Authentication required: send an Authorization header with a Bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+    }
+    const get = await fetch(new URL(`?query=${encodeURIComponent('{ organizations { totalCount } }')}`, url), { headers: { 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(401);
+    const refusals = [
+      [{ expiresInS: -600 }, 'The bearer token has expired.'],
+      [{ secret: 'a-different-secret-of-at-least-thirty-two-bytes!' }, 'The bearer token signature is not valid.'],
+      [{ issuer: 'https://someone-else.test/' }, 'The bearer token was not issued by the expected issuer.'],
+      [{ audience: 'another-service' }, 'The bearer token was not issued for this service (audience).'],
+    ] as const;
+    for (const [claims, message] of refusals) {
+      const refused = await post(query, { 'content-type': 'application/json', authorization: `Bearer ${await mintTestToken(claims)}` });
+      expect(refused.status, message).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe(`Bearer error="invalid_token", error_description="${message}"`);
+      expect(await refused.json()).toEqual({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+    expect(stack.emulator.calls()).toHaveLength(before);
+  });
+
   it('refuses GET queries without a preflight header (CSRF prevention), and serves them with one', async () => {
     const target = new URL(`?query=${encodeURIComponent('{ organizations { totalCount } }')}`, url);
-    expect((await fetch(target)).status).toBe(400);
-    const allowed = await fetch(target, { headers: { 'apollo-require-preflight': 'true' } });
+    // Authenticated, so the refusal is Apollo's CSRF prevention and not the missing token.
+    const refused = await fetch(target, { headers: await authHeader() });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('CSRF');
+    const allowed = await fetch(target, { headers: { ...(await authHeader()), 'apollo-require-preflight': 'true' } });
     expect(allowed.status).toBe(200);
   });
 
@@ -149,37 +183,46 @@ describe('CORS', () => {
   });
 
   it('marks actual responses for a listed origin only; other origins are served without CORS headers', async () => {
-    const allowed = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json', 'x-request-id': 'cors-1' }, QUERY);
+    const allowed = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json', 'x-request-id': 'cors-1', ...(await authHeader()) }, QUERY);
     expect(allowed.status).toBe(200);
     expect(JSON.parse(allowed.body)).toEqual({ data: { organizations: { totalCount: 1 } } });
     expect(allowed.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
-    expect(allowed.headers['access-control-expose-headers']).toBe('x-request-id, retry-after');
+    expect(allowed.headers['access-control-expose-headers']).toBe('x-request-id, retry-after, www-authenticate');
     expect(allowed.headers['vary']).toBe('Origin');
     expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
 
-    const other = await exchange(listedUrl, 'POST', '/graphql', { origin: 'https://evil.example', 'content-type': 'application/json' }, QUERY);
+    const other = await exchange(listedUrl, 'POST', '/graphql', { origin: 'https://evil.example', 'content-type': 'application/json', ...(await authHeader()) }, QUERY);
     expect(other.status).toBe(200);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     expect(other.headers['vary']).toBe('Origin');
 
-    // Error answers on the GraphQL paths are readable by the listed origin too.
-    const bad = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json' }, '{"query": ');
+    // Error answers on the GraphQL paths are readable by the listed origin too: a request error, and the refusal of
+    // a caller without a token (so the app can tell its user to sign in).
+    const bad = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json', ...(await authHeader()) }, '{"query": ');
     expect(bad.status).toBe(400);
     expect(bad.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    const anonymous = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'application/json' }, QUERY);
+    expect(anonymous.status).toBe(401);
+    expect(JSON.parse(anonymous.body)).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(anonymous.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    expect(anonymous.headers['access-control-expose-headers']).toBe('x-request-id, retry-after, www-authenticate');
     // /health is for probes, not browsers.
     const health = await exchange(listedUrl, 'GET', '/health', { origin: APP_ORIGIN });
     expect(health.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('keeps Apollo\'s CSRF prevention for listed origins: a simple request without a preflight header is refused', async () => {
-    const simple = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'text/plain' }, QUERY);
+    // Each request carries a valid token, so what refuses it is the CSRF prevention alone.
+    const simple = await exchange(listedUrl, 'POST', '/', { origin: APP_ORIGIN, 'content-type': 'text/plain', ...(await authHeader()) }, QUERY);
     expect(simple.status).toBe(400);
     expect(simple.body).toContain('CSRF');
-    const get = await exchange(listedUrl, 'GET', `/?query=${encodeURIComponent('{ organizations { totalCount } }')}`, { origin: APP_ORIGIN });
+    const get = await exchange(listedUrl, 'GET', `/?query=${encodeURIComponent('{ organizations { totalCount } }')}`, { origin: APP_ORIGIN, ...(await authHeader()) });
     expect(get.status).toBe(400);
+    expect(get.body).toContain('CSRF');
     const withHeader = await exchange(listedUrl, 'GET', `/?query=${encodeURIComponent('{ organizations { totalCount } }')}`, {
       origin: APP_ORIGIN,
       'apollo-require-preflight': 'true',
+      ...(await authHeader()),
     });
     expect(withHeader.status).toBe(200);
     expect(withHeader.headers['access-control-allow-origin']).toBe(APP_ORIGIN);

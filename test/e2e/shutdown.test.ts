@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -9,6 +10,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fault, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { isAlive, portIsFree } from '../support/processes.js';
+import { authHeader, mintTestToken, TEST_AUTH_ENV } from '../support/tokens.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -47,9 +49,12 @@ function watch(stream: NodeJS.ReadableStream): { text: () => string; waitFor: (p
   };
 }
 
-/** A minimal environment: nothing of the test runner's (NODE_ENV=test, VITEST…) leaks into the server. */
+/**
+ * A minimal environment: nothing of the test runner's (NODE_ENV=test, VITEST…) leaks into the server. The store is
+ * in memory, never the default file under the working directory, which another copy of the suite may be using.
+ */
 function baseEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? root, ...extra };
+  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? root, STORE_PATH: ':memory:', ...extra };
 }
 
 /** Runs src/main.ts as `npm start` does (`exec node --import tsx src/main.ts`), optionally with preloaded modules. */
@@ -202,13 +207,18 @@ describe('npm start (src/main.ts)', () => {
         '- PORT must be an integer from 0 to 65535, but got: "eighty".',
         '- THOUGHTSPOT_USERNAME must be set when THOUGHTSPOT_URL is set, but got: nothing.',
         '- Exactly one of THOUGHTSPOT_SECRET_KEY and THOUGHTSPOT_PASSWORD must be set when THOUGHTSPOT_URL is set, but got: neither.',
+        // A subgraph in front of a real cluster authenticates its callers: without JWT settings it does not start.
+        '- Exactly one of AUTH_JWT_SECRET and AUTH_JWKS_URL must be set when AUTH_MODE is jwt (the default when THOUGHTSPOT_URL is set), but got: neither.',
+        '- AUTH_JWT_ISSUER must be set when AUTH_MODE is jwt (the default when THOUGHTSPOT_URL is set), but got: nothing.',
+        '- AUTH_JWT_AUDIENCE must be set when AUTH_MODE is jwt (the default when THOUGHTSPOT_URL is set), but got: nothing.',
         '',
       ].join('\n'),
     );
   }, 60_000);
 
   it('refuses to serve the embedded emulator in production unless told to', async () => {
-    const bad = startMain({ NODE_ENV: 'production', PORT: '0' });
+    // Production also requires SECRETS_KEY; given one, the embedded emulator is the only problem left to report.
+    const bad = startMain({ NODE_ENV: 'production', PORT: '0', SECRETS_KEY: randomBytes(32).toString('hex') });
     const stderr = watch(bad.stderr as NodeJS.ReadableStream);
     const stdout = watch(bad.stdout as NodeJS.ReadableStream);
     const [code] = (await once(bad, 'exit')) as [number | null];
@@ -356,6 +366,8 @@ describe('App.stop() drain', () => {
       THOUGHTSPOT_RATE_LIMIT_RPS: '0',
       LOG_LEVEL: 'silent',
       SHUTDOWN_GRACE_MS: '600000', // the running request must finish by itself, never by the grace period ending
+      ...TEST_AUTH_ENV,
+      STORE_PATH: ':memory:',
     });
     app = await createApp(config, { dispatcher: gated });
     const url = await app.listen(0, '127.0.0.1');
@@ -370,11 +382,13 @@ describe('App.stop() drain', () => {
     await write(late.socket, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
     while (!late.received().endsWith('{"status":"ok"}')) await once(late.socket, 'data');
     const firstAnswer = late.received().length;
+    // Its caller is authenticated like any other: the drain, not a missing token, is what refuses it.
+    const lateToken = await mintTestToken();
     await write(late.socket, 'POST /graphql HTTP/1.1\r\nHost: x\r\n');
     // A running request, on a kept-alive connection of its own (without an agent Node's client asks for
     // `Connection: close` itself, and the server would echo it whatever the drain did).
     const runningAgent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const running = send(url, { body: QUERY, agent: runningAgent });
+    const running = send(url, { body: QUERY, headers: { 'content-type': 'application/json', ...(await authHeader()) }, agent: runningAgent });
     await atGate;
     // One more round trip: loopback delivers the partial request to the server before this one, so once this
     // answer is back the server has read those bytes (and the connection is no longer idle).
@@ -388,7 +402,7 @@ describe('App.stop() drain', () => {
     // The idle connection is closed at once, while the running request still waits at the gate.
     await closed(idle.socket);
     // The request that arrives now is refused with the coded 503, and its connection closed after it.
-    await write(late.socket, `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(QUERY)}\r\n\r\n${QUERY}`);
+    await write(late.socket, `authorization: Bearer ${lateToken}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(QUERY)}\r\n\r\n${QUERY}`);
     await closed(late.socket);
     const [head, body] = late.received().slice(firstAnswer).split('\r\n\r\n') as [string, string];
     expect(head).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
@@ -411,7 +425,7 @@ describe('App.stop() drain', () => {
 
   it('answers requests still running when the grace period ends with the coded 503, then closes every connection', async () => {
     app = await createApp(
-      loadConfig({ EMULATOR_SEED: 'minimal', LOG_LEVEL: 'silent', THOUGHTSPOT_MAX_RETRIES: '0', SHUTDOWN_GRACE_MS: '50' }),
+      loadConfig({ EMULATOR_SEED: 'minimal', LOG_LEVEL: 'silent', THOUGHTSPOT_MAX_RETRIES: '0', SHUTDOWN_GRACE_MS: '50', STORE_PATH: ':memory:' }),
     );
     const embedded = app.emulator as Emulator;
     embedded.use(fault('POST /api/rest/2.0/orgs/search', { hang: true })); // never answers
@@ -437,7 +451,7 @@ describe('App.stop() drain', () => {
   }, 30_000);
 
   it('stops at once when nothing is in flight, and stop() is idempotent', async () => {
-    app = await createApp(loadConfig({ EMULATOR_SEED: 'minimal', LOG_LEVEL: 'silent' }));
+    app = await createApp(loadConfig({ EMULATOR_SEED: 'minimal', LOG_LEVEL: 'silent', STORE_PATH: ':memory:' }));
     const url = await app.listen(0, '127.0.0.1');
     expect((await send(url, { method: 'GET', path: 'health' })).status).toBe(200);
     const first = app.stop();

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { GraphQLRequest } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import type { App } from '../../src/app.js';
+import type { App, ExecuteOptions } from '../../src/app.js';
 import type { CallRecord, Emulator } from '../../src/emulator/index.js';
 
 /** What a test passes to `executeSingle`. */
@@ -16,18 +16,19 @@ export interface Operation {
 
 /**
  * Executes one operation through `app.execute` (the full Apollo pipeline, in-process) and returns its single
- * result. Node's assert narrows the response body (Apollo's testing guide), so a streamed response fails loudly.
+ * result, as `options.caller` (default: the trusted local caller). Node's assert narrows the response body (Apollo's testing guide), so a streamed response fails loudly.
  */
 export async function executeSingle<TData = Record<string, unknown>>(
   app: Pick<App, 'execute'>,
   operation: Operation,
+  options: ExecuteOptions = {},
 ): Promise<FormattedExecutionResult<TData>> {
   const request: GraphQLRequest = {
     query: operation.query,
     ...(operation.variables === undefined ? {} : { variables: operation.variables }),
     ...(operation.operationName === undefined ? {} : { operationName: operation.operationName }),
   };
-  const response = await app.execute(request);
+  const response = await app.execute(request, options);
   assert(response.body.kind === 'single', `expected a single result, got ${response.body.kind}`);
   return response.body.singleResult as FormattedExecutionResult<TData>;
 }

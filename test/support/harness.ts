@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { FormattedExecutionResult } from 'graphql';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { TEST_AUTH_ENV } from './tokens.js';
 import {
   startEmulator,
   type CallRecord,
@@ -118,6 +119,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     THOUGHTSPOT_CONNECTION_ID: 'test',
     THOUGHTSPOT_RATE_LIMIT_RPS: '0',
     LOG_LEVEL: 'silent',
+    // Callers over HTTP present tokens from tokens.ts; in-process executions run as the local caller.
+    ...TEST_AUTH_ENV,
+    // Each stack its own store, so two suites side by side share nothing.
+    STORE_PATH: ':memory:',
     ...options.env,
   });
   const activity = createActivity();
@@ -135,12 +140,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let refusing = false;
   const app: App = {
     ...created,
-    execute(request) {
+    execute(request, executeOptions) {
       if (refusing) {
         return Promise.reject(new Error('This operation was started by a test that has already ended; the stack refused it.'));
       }
       activity.operations += 1;
-      return created.execute(request).finally(() => activity.end('operations'));
+      return created.execute(request, executeOptions).finally(() => activity.end('operations'));
     },
   };
 

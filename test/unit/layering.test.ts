@@ -20,7 +20,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // The process entry and the composition root: the only files that see everything.
   'main.ts': ['app.ts', 'config.ts'],
   'app.ts': [
+    'auth/index.ts',
     'config.ts',
+    'connections/index.ts',
     'context.ts',
     'emulator/index.ts', // embedded mode only; nothing else in src/ imports the emulator
     'errors/codes.ts',
@@ -28,27 +30,54 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'logger.ts',
     'plugins/',
     'schema.ts',
+    'secrets.ts',
+    'store/index.ts',
     'thoughtspot/index.ts',
     'validation/',
   ],
   'schema.ts': ['__generated__/', 'errors/codes.ts', 'resolvers/index.ts'],
-  'context.ts': ['errors/codes.ts', 'loaders/index.ts', 'logger.ts', 'thoughtspot/index.ts'],
-  'plugins/': ['context.ts', 'errors/codes.ts', 'logger.ts', 'name-pattern.ts', 'relay/'],
+  'context.ts': [
+    'auth/index.ts',
+    'connections/index.ts',
+    'errors/codes.ts',
+    'loaders/index.ts',
+    'logger.ts',
+    'secrets.ts',
+    'store/index.ts',
+    'thoughtspot/index.ts',
+  ],
+  'plugins/': ['auth/index.ts', 'context.ts', 'errors/codes.ts', 'logger.ts', 'name-pattern.ts', 'relay/'],
   'validation/': [],
   // Reads go resolvers → loaders → adapter; resolvers name the adapter's records and types, and mutations may call it.
   'resolvers/': [
     '__generated__/',
+    'auth/index.ts',
     'context.ts',
     'errors/codes.ts',
     'loaders/index.ts',
     'name-pattern.ts',
     'relay/',
+    'store/index.ts',
     'thoughtspot/index.ts',
+    'url-policy.ts',
   ],
   // models.ts holds the codegen mappers' targets, which are connection models (type imports).
   'loaders/': ['relay/connection.ts', 'thoughtspot/index.ts'],
   // codegen output: contextType and mappers (codegen.yml).
-  '__generated__/': ['context.ts', 'loaders/models.ts', 'thoughtspot/index.ts'],
+  '__generated__/': [
+    'context.ts',
+    'loaders/models.ts',
+    'resolvers/shared/admin-queries.ts',
+    'resolvers/shared/thoughtspot-connections.ts',
+    'thoughtspot/index.ts',
+  ],
+  // Who calls: tokens in, a Caller out. Coded errors only; no adapter, no store.
+  'auth/': ['errors/codes.ts'],
+  // Which cluster a request talks to: adapter clients over stored connections.
+  'connections/': ['errors/codes.ts', 'store/index.ts', 'thoughtspot/index.ts'],
+  // Operational state: knows its databases and nothing of GraphQL or ThoughtSpot.
+  'store/': [],
+  'secrets.ts': [],
   // Pure Relay maths: coded errors only, so loading a cursor does not load the adapter.
   'relay/': ['errors/codes.ts'],
   'errors/codes.ts': [],
@@ -58,7 +87,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // The emulator shares nothing with the adapter but the name-pattern rules both implement.
   'emulator/': ['name-pattern.ts'],
   // Leaves.
-  'config.ts': [],
+  'config.ts': ['url-policy.ts'],
+  'url-policy.ts': [],
   'logger.ts': [],
   'unreachable.ts': [],
   'name-pattern.ts': [],
@@ -69,6 +99,8 @@ const FORBIDDEN_PACKAGES: Readonly<Record<string, readonly RegExp[]>> = {
   'thoughtspot/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
   'emulator/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
   'relay/': [/^undici(\/|$)/],
+  'store/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/, /^undici(\/|$)/, /^jose$/],
+  'secrets.ts': [/^graphql(\/|$)/, /^@apollo\//, /^undici(\/|$)/],
   'errors/codes.ts': [/^undici(\/|$)/, /^@apollo\//],
 };
 

@@ -139,7 +139,17 @@ async function unlessOrgMissing<T>(ctx: Context, orgId: number, run: () => Promi
  * it, a missing Org is reported as the caller's mistake rather than as an upstream failure.
  */
 export async function inNamedOrg<T>(ctx: Context, orgId: number, argumentName: string | null, run: () => Promise<T>): Promise<T> {
-  if (argumentName === null) return run();
+  if (argumentName === null) {
+    // The default Org is the Primary Org, which a caller restricted to some tenants may not see (loaders/tenancy.ts):
+    // tell it to name one of its own rather than fail upstream. A caller granted every Org pays no call for this.
+    if (ctx.caller.orgs !== '*' && !(await ctx.loaders.orgExists(orgId))) {
+      throw badUserInput(
+        'This list runs in the Primary Organization unless "organizationId" names another, and the caller\'s token does not grant the Primary Organization; pass "organizationId".',
+        'organizationId',
+      );
+    }
+    return run();
+  }
   return unlessOrgMissing(ctx, orgId, run, () => {
     throw missingOrg(argumentName);
   });
@@ -323,11 +333,13 @@ export function usersOfRole(
 }
 
 /**
- * Loads the object a decoded global ID names, or null when it does not exist. Groups and roles come from their Org's
+ * Loads the object a decoded global ID names, or null when it does not exist (or the ID is another connection's). Groups and roles come from their Org's
  * index; when that Org itself is gone, the index read fails upstream, and the Org index decides between "null" and a
  * real failure.
  */
-export async function loadNode(ctx: Context, target: GlobalIdTarget): Promise<NodeModel | null> {
+export async function loadNode(ctx: Context, target: GlobalIdTarget | null): Promise<NodeModel | null> {
+  // Null: an ID of another connection (relay/global-id.ts `lookupGlobalId`), which names nothing here.
+  if (target === null) return null;
   switch (target.typename) {
     case 'Organization':
       return (await ctx.loaders.orgIndex()).byId.get(target.orgId) ?? null;

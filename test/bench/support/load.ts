@@ -11,7 +11,8 @@
 // file starts the emulator as the CLI in a child process (as test/bench/suites/adapter.ts does; LOAD_EMULATOR=
 // in-process keeps it in this process), drives its faults and reads its call log through its admin route, and
 // starts the subgraph the way the harness does (`loadConfig` with trusted authentication against the emulator's URL,
-// then `createApp`), serving HTTP on 127.0.0.1.
+// the test JWT settings and a store in memory, then `createApp`), serving HTTP on 127.0.0.1. Its callers authenticate
+// as in production: the HTTP client below sends a bearer token (test/support/tokens.ts) with every request.
 
 import { Pool } from 'undici';
 import { startEmulatorCli, stopEmulatorCli } from './emulator-cli.js';
@@ -28,6 +29,7 @@ import {
 } from '../../../src/emulator/index.js';
 import type { RequestLogEntry } from '../../../src/plugins/request-log.js';
 import type { Logger } from '../../../src/logger.js';
+import { mintTestToken, TEST_AUTH_ENV } from '../../support/tokens.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator
@@ -203,6 +205,9 @@ export async function startLoadStack(options: LoadStackOptions = {}): Promise<Lo
       THOUGHTSPOT_USERNAME: emulator.username,
       THOUGHTSPOT_SECRET_KEY: emulator.secretKey,
       THOUGHTSPOT_CONNECTION_ID: CONNECTION_ID,
+      ...TEST_AUTH_ENV,
+      // In memory: a benchmark leaves nothing behind, and shares nothing with another run or the test suites.
+      STORE_PATH: ':memory:',
       ...options.env,
     });
     const logs = createLogCapture();
@@ -302,18 +307,45 @@ export interface GraphQLClient {
 
 let requestCounter = 0;
 
+/** How long the client's tokens live, and how much of that may be left before it mints the next one. */
+const TOKEN_LIFETIME_S = 600;
+const TOKEN_RENEW_BEFORE_MS = 120_000;
+
 /**
- * A client with up to `connections` sockets to `url`. A request the server has not answered after `timeoutMs` is
- * abandoned and counted as failed (`transportError`), so a stuck server cannot stop a benchmark from ending.
+ * The `authorization` header value of a caller with full access, as a long benchmark needs it: one token shared by
+ * every request (minting costs CPU, and in the load suites the client shares its process with the subgraph), minted
+ * again when less than TOKEN_RENEW_BEFORE_MS of it is left, so a soak never runs into its expiry.
+ */
+function bearerCredential(): () => Promise<string> {
+  let current: { readonly value: Promise<string>; readonly renewAt: number } | null = null;
+  return () => {
+    const now = Date.now();
+    if (current === null || now >= current.renewAt) {
+      current = {
+        value: mintTestToken({ sub: 'bench-client', expiresInS: TOKEN_LIFETIME_S }).then((token) => `Bearer ${token}`),
+        renewAt: now + TOKEN_LIFETIME_S * 1000 - TOKEN_RENEW_BEFORE_MS,
+      };
+    }
+    return current.value;
+  };
+}
+
+/**
+ * A client with up to `connections` sockets to `url`, authenticated as a caller with full access. A request the
+ * server has not answered after `timeoutMs` is abandoned and counted as failed (`transportError`), so a stuck server
+ * cannot stop a benchmark from ending.
  */
 export function createGraphQLClient(url: string, connections: number, timeoutMs: number): GraphQLClient {
   const origin = new URL(url).origin;
   const pool = new Pool(origin, { connections, keepAliveTimeout: 10_000, pipelining: 1 });
+  const credential = bearerCredential();
   return {
     async send(kind, query, variables) {
       requestCounter += 1;
       const requestId = `${kind}-${requestCounter}`;
       const body = JSON.stringify(variables === undefined ? { query } : { query, variables });
+      // Before the clock starts: a renewal is the client's cost, not the server's latency.
+      const authorization = await credential();
       const startedAt = performance.now();
       let status = 0;
       let text = '';
@@ -322,7 +354,7 @@ export function createGraphQLClient(url: string, connections: number, timeoutMs:
         const response = await pool.request({
           method: 'POST',
           path: '/graphql',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': requestId },
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': requestId, authorization },
           body,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,

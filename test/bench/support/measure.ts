@@ -32,6 +32,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { createApp, type App } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { executeData, type Operation } from '../../support/graphql.js';
+import { TEST_AUTH_ENV } from '../../support/tokens.js';
 import type { CompactCall, DemoInputs, EmulatorRequest } from './emulator-process.js';
 import type { MemoryWindow, SubgraphRequest } from './subgraph-process.js';
 
@@ -221,7 +222,10 @@ export async function startSubgraphProcess(
   const runtime = options.runtime ?? 'compiled';
   const nodeEnv = options.nodeEnv ?? 'production';
   const entry = runtime === 'compiled' ? await compileSubgraph() : 'subgraph-process.ts';
-  const args = JSON.stringify({ url: emulator.url, username: emulator.username, secretKey: emulator.secretKey, env: options.env ?? {} });
+  // The child authenticates its HTTP callers as production does; load.ts's client presents tokens minted with these
+  // settings. Its store is in memory: a benchmark leaves nothing behind, and shares nothing with another run.
+  const env = { ...TEST_AUTH_ENV, STORE_PATH: ':memory:', ...options.env };
+  const args = JSON.stringify({ url: emulator.url, username: emulator.username, secretKey: emulator.secretKey, env });
   const child = await forkChild<SubgraphRequest>(entry, [args], {
     execArgv: options.exposeGc === false ? [] : ['--expose-gc'],
     env: { ...process.env, NODE_ENV: nodeEnv },
@@ -412,8 +416,9 @@ export interface MeteredStack {
 /**
  * The subgraph in this process against the emulator child, configured as the test harness configures it: trusted
  * authentication, `THOUGHTSPOT_RATE_LIMIT_RPS=0` (no client-side pacing: the figures show the batching), silent log,
- * connection id `test`; the adapter's pool replaced by an equivalent one (16 connections, its default concurrency)
- * composed with the meter.
+ * connection id `test`, the test JWT settings (`execute` runs in-process as the trusted local caller, so it needs no
+ * token), a store in memory; the adapter's pool replaced by an equivalent one (16 connections, its default
+ * concurrency) composed with the meter.
  */
 export async function startMeteredStack(emulator: EmulatorProcess, env: Readonly<Record<string, string>> = {}): Promise<MeteredStack> {
   const config = loadConfig({
@@ -423,6 +428,8 @@ export async function startMeteredStack(emulator: EmulatorProcess, env: Readonly
     THOUGHTSPOT_CONNECTION_ID: 'test',
     THOUGHTSPOT_RATE_LIMIT_RPS: '0',
     LOG_LEVEL: 'silent',
+    ...TEST_AUTH_ENV,
+    STORE_PATH: ':memory:',
     ...env,
   });
   const pool = new Pool(emulator.url, { connections: 16, pipelining: 1, keepAliveTimeout: 4_000 });

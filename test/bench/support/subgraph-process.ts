@@ -5,7 +5,9 @@
 // `process.memoryUsage()` every SAMPLE_MS itself and answers the parent over IPC: `{ type: 'ready', url, gc }`, then
 // `reset` (start a window: peaks forgotten, the kernel's high-water mark reset when Linux allows it), `stats` (the
 // window's peaks and sample count), `gc` (a forced collection when the process runs with --expose-gc, then
-// memoryUsage) and `close`. argv[2] is JSON: { url, username, secretKey, env }.
+// memoryUsage) and `close`. argv[2] is JSON: { url, username, secretKey, env }; `env` carries what production would
+// set besides the cluster (measure.ts `startSubgraphProcess` puts the JWT settings callers are checked against and
+// STORE_PATH there), since this file may run transpiled on its own, without the test support modules.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createApp } from '../../../src/app.js';

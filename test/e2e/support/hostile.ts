@@ -12,9 +12,13 @@
 //
 // The same file is the children's entry point: `node --import tsx hostile.ts` with HOSTILE_ROLE set. The children
 // talk to the suite over the fork IPC channel (ready, call-log counts, faults, unhandled-rejection diagnostics).
+//
+// The subgraph authenticates its callers as in production (JWTs, test/support/tokens.ts): `exchange` sends every
+// request with a valid full-access token, so what the suites probe is what an authenticated caller can send.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { authHeader, TEST_AUTH_ENV } from '../../support/tokens.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -270,6 +274,10 @@ export async function startHostileStack(env: Readonly<Record<string, string>> = 
       THOUGHTSPOT_SECRET_KEY: facts.secretKey,
       THOUGHTSPOT_CONNECTION_ID: CONNECTION_ID,
       THOUGHTSPOT_RATE_LIMIT_RPS: '0',
+      // Callers present tokens minted with these settings (`exchange` does it for every request).
+      ...TEST_AUTH_ENV,
+      // Each subgraph child its own store, so suites side by side (and restarts) share nothing.
+      STORE_PATH: ':memory:',
       // `error` so that masked internal errors ("internal error masked", with the original message) reach the
       // child's stderr, which the suites print next to a failing check.
       LOG_LEVEL: 'error',
@@ -318,11 +326,15 @@ export async function startHostileStack(env: Readonly<Record<string, string>> = 
 
 // ------------------------------------------------------------------------------------------------ HTTP
 
-/** One HTTP request, fully described so a failing one can be printed and replayed. */
+/**
+ * One HTTP request, fully described so a failing one can be printed and replayed. The caller's credential is not part
+ * of it: `exchange` adds a fresh token (replaying with curl needs one from `mintTestToken`).
+ */
 export interface HttpRequest {
   readonly method: string;
   /** Path and query relative to the subgraph's base URL, e.g. `graphql` or `?query=…`. */
   readonly path: string;
+  /** An `authorization` header here replaces the token `exchange` would add. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
 }
@@ -340,9 +352,13 @@ export function gqlPost(payload: unknown, path = ''): HttpRequest {
   return { method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
 }
 
-/** Sends one request; `signal` lets a caller give up on a wedged server (the failure is then reported). */
+/**
+ * Sends one request as an authenticated caller (a valid full-access bearer token, unless the request carries its own
+ * `authorization` header); `signal` lets a caller give up on a wedged server (the failure is then reported).
+ */
 export async function exchange(baseUrl: string, request: HttpRequest, signal?: AbortSignal): Promise<Exchange> {
-  const init: RequestInit = { method: request.method, headers: { ...request.headers } };
+  const ownCredential = Object.keys(request.headers).some((name) => name.toLowerCase() === 'authorization');
+  const init: RequestInit = { method: request.method, headers: { ...(ownCredential ? {} : await authHeader()), ...request.headers } };
   if (request.body !== undefined) init.body = request.body;
   if (signal !== undefined) init.signal = signal;
   const response = await fetch(new URL(request.path, baseUrl), init);

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fault } from '../../../src/emulator/index.js';
 import { startTestStack, type TestStack } from '../../support/harness.js';
+import { authHeader } from '../../support/tokens.js';
 
 let stack: TestStack | undefined;
 afterEach(async () => {
@@ -13,7 +14,7 @@ afterEach(async () => {
 });
 
 async function postQuery(url: string, query: string): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions: Record<string, unknown> }[] } }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeader()) }, body: JSON.stringify({ query }) });
   return { status: response.status, body: (await response.json()) as never };
 }
 

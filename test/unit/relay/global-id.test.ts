@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { fromGlobalId, fromGlobalIdOfType, toGlobalId } from '../../../src/relay/global-id.js';
+import { ForeignIdError, fromGlobalId, fromGlobalIdOfType, lookupGlobalId, lookupGlobalIdOfType, toGlobalId } from '../../../src/relay/global-id.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -68,11 +68,21 @@ describe('toGlobalId / fromGlobalId', () => {
     );
   });
 
-  it('rejects an ID issued for another ThoughtSpot connection', () => {
+  it('rejects an ID issued for another ThoughtSpot connection without naming either connection', () => {
     const id = toGlobalId('staging', { typename: 'User', guid: 'u' });
-    expect(errorOf(() => fromGlobalId('production', id, 'id')).message).toBe(
-      'Argument "id" is an ID issued for ThoughtSpot connection "staging", but this API serves connection "production".',
-    );
+    const error = errorOf(() => fromGlobalId('production', id, 'id'));
+    expect(error).toBeInstanceOf(ForeignIdError);
+    expect(error.message).toBe(`Argument "id" must be an ID issued by this API for the caller's ThoughtSpot connection.`);
+    expect(error.message).not.toMatch(/staging|production/);
+  });
+
+  it('finds nothing for a lookup of another connection\'s ID, and still rejects garbage', () => {
+    const id = toGlobalId('staging', { typename: 'Group', orgId: 2, guid: 'g' });
+    expect(lookupGlobalId('production', id, 'id')).toBeNull();
+    expect(lookupGlobalIdOfType('production', id, 'Group', 'id')).toBeNull();
+    expect(lookupGlobalIdOfType('staging', id, 'Group', 'id')).toEqual({ typename: 'Group', orgId: 2, guid: 'g' });
+    expect(() => lookupGlobalId('production', 'garbage', 'id')).toThrow(GraphQLError);
+    expect(() => lookupGlobalIdOfType('staging', id, 'Role', 'id')).toThrow(/must be the ID of a Role/);
   });
 });
 

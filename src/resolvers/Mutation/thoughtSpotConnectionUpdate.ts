@@ -1,0 +1,24 @@
+// Internal to src/resolvers: `thoughtSpotConnectionUpdate`. Needs `directory:admin`; audited.
+
+import type { MutationResolvers } from '../../__generated__/resolvers-types.js';
+import { StoreNotFoundError } from '../../store/index.js';
+import { audited } from '../shared/audit.js';
+import { checkConnectionInput, connectionPatch, storedModel } from '../shared/thoughtspot-connections.js';
+
+/** Changes a registered connection; this replica drops its client at once, the others within REVALIDATE_MS. */
+export const thoughtSpotConnectionUpdate: NonNullable<MutationResolvers['thoughtSpotConnectionUpdate']> = (_root, { input }, ctx) =>
+  audited(ctx, { operation: 'thoughtSpotConnectionUpdate', scope: 'directory:admin', target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
+    const userErrors = checkConnectionInput(ctx, input, false);
+    if (userErrors.length > 0) return { connection: null, userErrors };
+    try {
+      const updated = await ctx.services.store.connections.update(input.id, connectionPatch(ctx, input), { updatedBy: ctx.caller.subject });
+      await ctx.services.connections.forget(input.id);
+      return { connection: storedModel(updated), userErrors: [] };
+    } catch (error) {
+      if (!(error instanceof StoreNotFoundError)) throw error;
+      return {
+        connection: null,
+        userErrors: [{ field: ['input', 'id'], message: `No connection with id "${input.id}" is registered.`, code: 'NOT_FOUND' as const }],
+      };
+    }
+  });

@@ -1,0 +1,103 @@
+// Internal to src/resolvers: the audit trail of writes and administrative actions (issue "Callers, tenants and
+// connections", DESIGN.md §7a). Every such action goes through `audited`, which checks the caller's scope, runs the
+// action and appends exactly one event, whatever happens: SUCCESS, FAILURE (user errors, or a thrown error) or DENIED
+// (the scope is missing; nothing was attempted). The input is recorded with every secret replaced, so the log can be
+// read by any administrator without handing out credentials.
+
+import { GraphQLError } from 'graphql';
+import { ForbiddenError, requireScope, type Scope } from '../../auth/index.js';
+import type { Context } from '../../context.js';
+import { ErrorCode } from '../../errors/codes.js';
+import type { AuditOutcome } from '../../store/index.js';
+
+/** What replaces a secret in a recorded input. */
+export const REDACTED = '[REDACTED]';
+
+/** Input fields whose values are credentials, at any depth, compared without case. */
+const SECRET_FIELD = /secret|password|token|credential|private.?key/i;
+
+/** A mutation's business failure (`UserError` in the schema). */
+export interface UserErrorModel {
+  readonly field: string[] | null;
+  readonly message: string;
+  readonly code: 'INVALID' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'NOT_ALLOWED' | 'SECRETS_KEY_MISSING';
+}
+
+/** What an audited action is. */
+export interface AuditedAction {
+  /** The mutation's field name. */
+  readonly operation: string;
+  /** The scope it needs. */
+  readonly scope: Scope;
+  readonly target: { readonly type: string; readonly id: string | null };
+  /** The action's input, as received (it is redacted here before it is stored). */
+  readonly input: unknown;
+  /** The Organization it acts in, or null. */
+  readonly organization?: { readonly id: number | null; readonly name: string } | null;
+}
+
+/** `value` with every credential-looking field replaced by `REDACTED`, at any depth. */
+export function redactInput(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactInput);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, field]) => [
+      key,
+      SECRET_FIELD.test(key) && field != null ? REDACTED : redactInput(field),
+    ]),
+  );
+}
+
+/**
+ * Runs `run` as `action`, after checking the caller's scope, and appends its audit event. A missing scope is recorded
+ * as DENIED and thrown as FORBIDDEN; user errors record FAILURE with the first error's code; a thrown error records
+ * FAILURE with its code and is rethrown. If the event cannot be written, the caller gets an error saying so (the
+ * action's own outcome is in the log line), rather than a success nobody can trace.
+ */
+export async function audited<T extends { readonly userErrors: readonly UserErrorModel[] }>(
+  ctx: Context,
+  action: AuditedAction,
+  run: () => Promise<T>,
+): Promise<T> {
+  const record = async (outcome: AuditOutcome, errorCode: string | null): Promise<void> => {
+    try {
+      await ctx.services.store.audit.append({
+        actor: ctx.caller.subject,
+        operation: action.operation,
+        target: action.target,
+        input: redactInput(action.input),
+        connectionId: ctx.connectionId,
+        organization: action.organization ?? null,
+        outcome,
+        errorCode,
+        requestId: ctx.requestId,
+      });
+    } catch (error) {
+      ctx.logger.error('audit event could not be written', {
+        operation: action.operation,
+        outcome,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw new GraphQLError(`The ${action.operation} action ended (${outcome}), but its audit event could not be written; check the store.`, {
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      });
+    }
+  };
+  try {
+    requireScope(ctx.caller, action.scope);
+  } catch (error) {
+    if (error instanceof ForbiddenError) await record('DENIED', ErrorCode.FORBIDDEN);
+    throw error;
+  }
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    const code = error instanceof GraphQLError && typeof error.extensions['code'] === 'string' ? error.extensions['code'] : ErrorCode.INTERNAL_SERVER_ERROR;
+    await record('FAILURE', code);
+    throw error;
+  }
+  const [first] = result.userErrors;
+  await record(first === undefined ? 'SUCCESS' : 'FAILURE', first?.code ?? null);
+  return result;
+}
