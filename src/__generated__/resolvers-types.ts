@@ -252,13 +252,19 @@ export type { GroupType };
  */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Registers a ThoughtSpot connection. Needs `directory:admin`. */
+  /** Registers a ThoughtSpot connection. Needs `directory:admin` and every Organization. */
   thoughtSpotConnectionCreate: ThoughtSpotConnectionCreatePayload;
-  /** Removes a registered connection; the default connection cannot be removed. Needs `directory:admin`. */
+  /**
+   * Removes a registered connection; the default connection cannot be removed. Needs `directory:admin` and every
+   * Organization.
+   */
   thoughtSpotConnectionDelete: ThoughtSpotConnectionDeletePayload;
-  /** Tests a connection and records its health. Needs `directory:admin`. */
+  /** Tests a connection and records its health. Needs `directory:admin` and every Organization. */
   thoughtSpotConnectionTest: ThoughtSpotConnectionTestPayload;
-  /** Changes a registered connection; the default connection cannot be changed here. Needs `directory:admin`. */
+  /**
+   * Changes a registered connection; the default connection cannot be changed here. Needs `directory:admin` and
+   * every Organization.
+   */
   thoughtSpotConnectionUpdate: ThoughtSpotConnectionUpdatePayload;
 };
 
@@ -587,6 +593,12 @@ export type Privilege =
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -595,7 +607,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The audit log, newest first, paged forwards. Every filter narrows the list; none given lists everything. Needs
-   * the `directory:admin` scope.
+   * the `directory:admin` scope. An administrator whose token grants only some Organizations reads only the events in
+   * those Organizations on its own connection.
    */
   auditEvents: AuditEventConnection;
   /** Looks up a group by its global ID. Returns null when it does not exist. */
@@ -605,13 +618,14 @@ export type Query = {
   /** The groups of one Organization. */
   groups?: Maybe<GroupConnection>;
   /**
-   * Fetches an object given its global ID. Returns null when the ID is well formed but the object no longer exists
-   * (or the service account cannot see it). A malformed ID, or one issued by another ThoughtSpot connection, is a
-   * `BAD_USER_INPUT` error.
+   * Fetches an object given its global ID. Returns null when the ID is well formed but the object no longer exists,
+   * lies outside the caller's Organizations, or was issued for another ThoughtSpot connection: all three look the
+   * same. A malformed ID is a `BAD_USER_INPUT` error.
    */
   node?: Maybe<Node>;
   /**
-   * Fetches objects given their global IDs, in the order given; an entry is null when its object does not exist.
+   * Fetches objects given their global IDs, in the order given; an entry is null when its object does not exist
+   * (as for `node`).
    * At most 100 IDs per call. Lookups are batched: the cost grows with the number of Organizations and types
    * involved, not with the number of IDs.
    */
@@ -630,7 +644,7 @@ export type Query = {
   roles?: Maybe<RoleConnection>;
   /**
    * Every ThoughtSpot connection: the default one first, then those registered, by id. Credentials are never
-   * included. Needs the `directory:admin` scope.
+   * included. Needs the `directory:admin` scope and a token that grants every Organization (`orgs: ["*"]`).
    */
   thoughtSpotConnections: Array<ThoughtSpotConnection>;
   /** Looks up a user by global ID. Returns null when the user does not exist. */
@@ -651,6 +665,12 @@ export type Query = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -673,6 +693,12 @@ export type QueryAuditEventsArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -685,6 +711,12 @@ export type QueryGroupArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -699,6 +731,12 @@ export type QueryGroupByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -724,6 +762,12 @@ export type QueryGroupsArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -736,6 +780,12 @@ export type QueryNodeArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -750,6 +800,12 @@ export type QueryNodesArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -763,6 +819,12 @@ export type QueryOrganizationArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -775,6 +837,12 @@ export type QueryOrganizationByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -797,6 +865,12 @@ export type QueryOrganizationsArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -809,6 +883,12 @@ export type QueryRoleArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -823,6 +903,12 @@ export type QueryRoleByNameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -845,6 +931,12 @@ export type QueryRolesArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -857,6 +949,12 @@ export type QueryUserArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
@@ -872,6 +970,12 @@ export type QueryUserByEmailArgs = {
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
  *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
+ *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`
  * points at it, and the rest of the response survives. Fields read from an object already loaded are non-null.
@@ -884,6 +988,12 @@ export type QueryUserByUsernameArgs = {
 /**
  * The directory's entry points: any object by global ID, lookups by natural key (username, e-mail, names), and one
  * list per type. Lists run in one Organization at a time, because ThoughtSpot answers every search in one Org.
+ *
+ * Tenancy: a caller sees only the Organizations its token grants (the `orgs` claim). Everything outside them is
+ * answered exactly as if it did not exist: null from a lookup, absent from lists and counts, and the same
+ * `BAD_USER_INPUT` as for a missing Organization when an argument names one. A user who belongs to several
+ * Organizations shows only its memberships, groups, roles and privileges in the granted ones. Reading needs the
+ * `directory:read` scope.
  *
  * Nullability: every field that needs its own upstream read (each list, `organization` on groups and roles, a user's
  * `privileges`, `totalCount`) is nullable, so when that read fails only that field is null, with an error whose `path`

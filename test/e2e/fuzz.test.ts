@@ -845,7 +845,7 @@ function genFilters(g: Gen): void {
           [pick(rng, ctx.valid.Organization), OK, OK, 'existing'],
           [gid({ typename: 'Organization', orgId: NONEXISTENT_ORG }), BAD_INPUT, oneOf(['BAD_USER_INPUT'], true), 'nonexistent'],
           [gid({ typename: 'Organization', orgId: 2_147_483_646 }), BAD_INPUT, oneOf(['BAD_USER_INPUT'], true), 'nonexistent'],
-          [b64(`v1:Organization:elsewhere:${pick(rng, ctx.orgIds)}`), BAD_INPUT, BAD_INPUT, 'foreign'],
+          [b64(`v1:Organization:elsewhere:${pick(rng, ctx.orgIds)}`), BAD_INPUT, oneOf(['BAD_USER_INPUT'], true), 'foreign'],
           [pick(rng, ctx.valid.Group), BAD_INPUT, BAD_INPUT, 'a Group id'],
           [pick(rng, ctx.valid.User), BAD_INPUT, BAD_INPUT, 'a User id'],
           [garbageId(rng, ctx), BAD_INPUT, BAD_INPUT, 'garbage'],
@@ -879,7 +879,9 @@ function genFilters(g: Gen): void {
         const wrongType = pick(rng, NODE_TYPES.filter((t) => t !== type));
         const options: [unknown, Expectation, string][] = [
           [garbageId(rng, ctx), BAD_INPUT, 'garbage'],
-          [foreignId(rng, ctx), BAD_INPUT, 'foreign'],
+          // Another connection's ID narrows the list as an object that does not exist would: no match, or the
+          // missing Organization its group or role would be in.
+          [foreignId(rng, ctx), oneOf(['BAD_USER_INPUT'], true), 'foreign'],
           [pick(rng, ctx.valid[wrongType]), BAD_INPUT, `a ${wrongType} id`],
           [forgedMalformedId(rng, ctx), BAD_INPUT, 'forged'],
         ];

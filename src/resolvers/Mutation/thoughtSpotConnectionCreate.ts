@@ -7,7 +7,7 @@ import { checkConnectionInput, encryptedCredential, normalizedUrl, storedModel }
 
 /** Registers a connection; its credential is encrypted before it reaches the store. */
 export const thoughtSpotConnectionCreate: NonNullable<MutationResolvers['thoughtSpotConnectionCreate']> = (_root, { input }, ctx) =>
-  audited(ctx, { operation: 'thoughtSpotConnectionCreate', scope: 'directory:admin', target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
+  audited(ctx, { operation: 'thoughtSpotConnectionCreate', scope: 'directory:admin', everyOrganization: true, target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
     const userErrors = checkConnectionInput(ctx, input, true);
     const credential = encryptedCredential(ctx, input);
     if (userErrors.length > 0 || credential === undefined) return { connection: null, userErrors };

@@ -5,7 +5,7 @@ import { audited } from '../shared/audit.js';
 
 /** Removes a registered connection and closes its client; its audit events stay. */
 export const thoughtSpotConnectionDelete: NonNullable<MutationResolvers['thoughtSpotConnectionDelete']> = (_root, { input }, ctx) =>
-  audited(ctx, { operation: 'thoughtSpotConnectionDelete', scope: 'directory:admin', target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
+  audited(ctx, { operation: 'thoughtSpotConnectionDelete', scope: 'directory:admin', everyOrganization: true, target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
     if (input.id === ctx.services.defaultConnection.id) {
       return {
         deletedConnectionId: null,

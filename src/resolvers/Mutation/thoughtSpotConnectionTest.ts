@@ -6,7 +6,7 @@ import { testConnection } from '../shared/thoughtspot-connections.js';
 
 /** Tests a connection (one sign-in and one `orgs/search`) and records its health. */
 export const thoughtSpotConnectionTest: NonNullable<MutationResolvers['thoughtSpotConnectionTest']> = (_root, { input }, ctx) =>
-  audited(ctx, { operation: 'thoughtSpotConnectionTest', scope: 'directory:admin', target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
+  audited(ctx, { operation: 'thoughtSpotConnectionTest', scope: 'directory:admin', everyOrganization: true, target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
     const connection = await testConnection(ctx, input.id);
     if (connection === null) {
       return {

@@ -7,7 +7,7 @@ import { checkConnectionInput, connectionPatch, storedModel } from '../shared/th
 
 /** Changes a registered connection; this replica drops its client at once, the others within REVALIDATE_MS. */
 export const thoughtSpotConnectionUpdate: NonNullable<MutationResolvers['thoughtSpotConnectionUpdate']> = (_root, { input }, ctx) =>
-  audited(ctx, { operation: 'thoughtSpotConnectionUpdate', scope: 'directory:admin', target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
+  audited(ctx, { operation: 'thoughtSpotConnectionUpdate', scope: 'directory:admin', everyOrganization: true, target: { type: 'ThoughtSpotConnection', id: input.id }, input }, async () => {
     const userErrors = checkConnectionInput(ctx, input, false);
     if (userErrors.length > 0) return { connection: null, userErrors };
     try {

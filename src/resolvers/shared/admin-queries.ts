@@ -6,6 +6,7 @@ import { requireScope } from '../../auth/index.js';
 import { badUserInput } from '../../errors/codes.js';
 import { StoreValidationError, type AuditEvent } from '../../store/index.js';
 import { MAX_PAGE_SIZE } from '../../relay/connection.js';
+import { everyOrganizationRequired } from './audit.js';
 import { defaultModel, storedModel } from './thoughtspot-connections.js';
 
 /** `AuditEvent` as resolvers return it (DateTime out as epoch milliseconds). */
@@ -42,22 +43,34 @@ function toModel(event: AuditEvent): AuditEventModel {
 /** Every connection, the default one first. */
 export const thoughtSpotConnections: NonNullable<QueryResolvers['thoughtSpotConnections']> = async (_root, _args, ctx) => {
   requireScope(ctx.caller, 'directory:admin');
+  if (ctx.caller.orgs !== '*') throw everyOrganizationRequired();
   const stored = await ctx.services.store.connections.list();
   return [defaultModel(ctx), ...stored.map(storedModel)];
 };
 
-/** The audit log, newest first. */
+/**
+ * The audit log, newest first. A caller granted every Organization reads all of it; an administrator of some tenants
+ * reads only the events in those tenants on its own connection (connection administration, which needs every
+ * Organization, is outside every tenant).
+ */
 export const auditEvents: NonNullable<QueryResolvers['auditEvents']> = async (_root, args, ctx) => {
   requireScope(ctx.caller, 'directory:admin');
   const first = args.first ?? 20;
   if (first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`Argument "first" must be between 0 and ${MAX_PAGE_SIZE}, but got: ${first}.`, 'first');
+  // An administrator of some tenants reads the events of those tenants on its own connection, and nothing else.
+  const restricted = ctx.caller.orgs === '*' ? null : ctx.caller.orgs;
+  const organizations =
+    restricted === null ? (args.organization ?? undefined) : [...restricted].filter((name) => args.organization == null || name === args.organization);
+  if (restricted !== null && (organizations?.length === 0 || (args.connectionId != null && args.connectionId !== ctx.connectionId))) {
+    return { edges: [], nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+  }
   try {
     const page = await ctx.services.store.audit.list(
       {
         actor: args.actor ?? undefined,
         operation: args.operation ?? undefined,
-        connectionId: args.connectionId ?? undefined,
-        organizationName: args.organization ?? undefined,
+        connectionId: restricted === null ? (args.connectionId ?? undefined) : ctx.connectionId,
+        organizationName: organizations,
         outcome: args.outcome ?? undefined,
         since: args.since == null ? undefined : new Date(args.since),
         until: args.until == null ? undefined : new Date(args.until),

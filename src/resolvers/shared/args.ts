@@ -8,7 +8,7 @@ import type {
   UserOrder,
 } from '../../__generated__/resolvers-types.js';
 import type { Context } from '../../context.js';
-import { fromGlobalIdOfType } from '../../relay/global-id.js';
+import { lookupGlobalIdOfType } from '../../relay/global-id.js';
 import type { GroupNode, RoleNode } from '../../loaders/index.js';
 import type { OrgRecord, SortOptions } from '../../thoughtspot/index.js';
 import { compileNamePattern } from '../../name-pattern.js';
@@ -19,28 +19,41 @@ export interface ScopedId {
   readonly guid: string;
 }
 
+/**
+ * What an argument holding another connection's ID is read as: an Organization and a GUID that exist on no cluster
+ * (ThoughtSpot's Org ids are int32, so 2^31 is none of them; the nil UUID is never issued). The argument then narrows
+ * the list exactly as an object that does not exist would (the same answer, the same error), and the foreign key
+ * itself is never looked up here, where it could name an unrelated object of this cluster.
+ */
+export const NOWHERE: ScopedId = Object.freeze({ orgId: 2 ** 31, guid: '00000000-0000-0000-0000-000000000000' });
+
+// Private: decodes an ID argument of type `expected`, or NOWHERE for another connection's ID.
+function scopedArg<T extends 'Organization' | 'Group' | 'Role' | 'User'>(ctx: Context, id: string, expected: T, argumentName: string) {
+  return lookupGlobalIdOfType(ctx.connectionId, id, expected, argumentName);
+}
+
 /** Decodes an optional Organization ID argument to ThoughtSpot's Org id. */
 export function orgIdArg(ctx: Context, id: string | null | undefined, argumentName: string): number | null {
-  return id == null ? null : fromGlobalIdOfType(ctx.connectionId, id, 'Organization', argumentName).orgId;
+  return id == null ? null : (scopedArg(ctx, id, 'Organization', argumentName)?.orgId ?? NOWHERE.orgId);
 }
 
 /** Decodes an optional group ID argument. */
 export function groupIdArg(ctx: Context, id: string | null | undefined, argumentName: string): ScopedId | null {
   if (id == null) return null;
-  const { orgId, guid } = fromGlobalIdOfType(ctx.connectionId, id, 'Group', argumentName);
-  return { orgId, guid };
+  const target = scopedArg(ctx, id, 'Group', argumentName);
+  return target === null ? NOWHERE : { orgId: target.orgId, guid: target.guid };
 }
 
 /** Decodes an optional role ID argument. */
 export function roleIdArg(ctx: Context, id: string | null | undefined, argumentName: string): ScopedId | null {
   if (id == null) return null;
-  const { orgId, guid } = fromGlobalIdOfType(ctx.connectionId, id, 'Role', argumentName);
-  return { orgId, guid };
+  const target = scopedArg(ctx, id, 'Role', argumentName);
+  return target === null ? NOWHERE : { orgId: target.orgId, guid: target.guid };
 }
 
 /** Decodes an optional user ID argument to the user's GUID. */
 export function userIdArg(ctx: Context, id: string | null | undefined, argumentName: string): string | null {
-  return id == null ? null : fromGlobalIdOfType(ctx.connectionId, id, 'User', argumentName).guid;
+  return id == null ? null : (scopedArg(ctx, id, 'User', argumentName)?.guid ?? NOWHERE.guid);
 }
 
 /** ThoughtSpot sort options for a user order (username ascending by default: unique, so paging is stable). */

@@ -5,7 +5,7 @@
 // read by any administrator without handing out credentials.
 
 import { GraphQLError } from 'graphql';
-import { ForbiddenError, requireScope, type Scope } from '../../auth/index.js';
+import { requireScope, type Scope } from '../../auth/index.js';
 import type { Context } from '../../context.js';
 import { ErrorCode } from '../../errors/codes.js';
 import type { AuditOutcome } from '../../store/index.js';
@@ -34,6 +34,18 @@ export interface AuditedAction {
   readonly input: unknown;
   /** The Organization it acts in, or null. */
   readonly organization?: { readonly id: number | null; readonly name: string } | null;
+  /**
+   * The action reaches beyond any one Organization (a connection serves every tenant of its cluster), so only a
+   * caller granted every Organization (`orgs: ["*"]`) may take it, whatever its scopes.
+   */
+  readonly everyOrganization?: boolean;
+}
+
+/** The refusal of an action that needs every Organization to a caller granted fewer. */
+export function everyOrganizationRequired(): GraphQLError {
+  return new GraphQLError('This operation requires a token that grants every Organization (orgs: ["*"]).', {
+    extensions: { code: ErrorCode.FORBIDDEN },
+  });
 }
 
 /** `value` with every credential-looking field replaced by `REDACTED`, at any depth. */
@@ -49,8 +61,8 @@ export function redactInput(value: unknown): unknown {
 }
 
 /**
- * Runs `run` as `action`, after checking the caller's scope, and appends its audit event. A missing scope is recorded
- * as DENIED and thrown as FORBIDDEN; user errors record FAILURE with the first error's code; a thrown error records
+ * Runs `run` as `action`, after checking the caller's scope (and grant), and appends its audit event. A missing scope
+ * or grant is recorded as DENIED and thrown as FORBIDDEN; user errors record FAILURE with the first error's code; a thrown error records
  * FAILURE with its code and is rethrown. If the event cannot be written, the caller gets an error saying so (the
  * action's own outcome is in the log line), rather than a success nobody can trace.
  */
@@ -85,8 +97,9 @@ export async function audited<T extends { readonly userErrors: readonly UserErro
   };
   try {
     requireScope(ctx.caller, action.scope);
+    if (action.everyOrganization === true && ctx.caller.orgs !== '*') throw everyOrganizationRequired();
   } catch (error) {
-    if (error instanceof ForbiddenError) await record('DENIED', ErrorCode.FORBIDDEN);
+    if (error instanceof GraphQLError && error.extensions['code'] === ErrorCode.FORBIDDEN) await record('DENIED', ErrorCode.FORBIDDEN);
     throw error;
   }
   let result: T;

@@ -76,7 +76,8 @@ export function globalIdOf(ctx: Pick<Context, 'connectionId'>, target: GlobalIdT
 /**
  * The Org a list runs in: `explicit` (the `organizationId` argument, or the parent Organization of a nested list) if
  * given, else the Org of the first scoped filter argument (a group or role ID carries its Org), else Primary. A
- * scoped argument from another Org is a BAD_USER_INPUT: ThoughtSpot would silently match nothing.
+ * scoped argument from another Org is a BAD_USER_INPUT: ThoughtSpot would silently match nothing. The message names
+ * the list's Org (the caller's own) but not the argument's, so it reads the same whatever the argument names.
  */
 export function listOrg(explicit: number | null, scoped: readonly { readonly id: ScopedId | null; readonly argumentName: string }[]): number {
   let orgId = explicit;
@@ -85,7 +86,7 @@ export function listOrg(explicit: number | null, scoped: readonly { readonly id:
     if (orgId === null) orgId = id.orgId;
     else if (id.orgId !== orgId) {
       throw badUserInput(
-        `Argument "${argumentName}" names an object of Organization ${id.orgId}, but this list is in Organization ${orgId}.`,
+        `Argument "${argumentName}" names an object of another Organization than the one this list runs in (Organization ${orgId}).`,
         argumentName,
       );
     }

@@ -165,7 +165,7 @@ describe('Organization.users', () => {
       },
     });
     expect(result.errors?.map((e) => [e.message, e.extensions?.['code']])).toEqual([
-      [`Argument "groupId" names an object of Organization ${cobalt.id}, but this list is in Organization ${fixture.org.id}.`, 'BAD_USER_INPUT'],
+      [`Argument "groupId" names an object of another Organization than the one this list runs in (Organization ${fixture.org.id}).`, 'BAD_USER_INPUT'],
     ]);
   });
 });
