@@ -206,6 +206,36 @@ export type GroupConnection = {
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Creates a group in one of the caller's Organizations. */
+export type GroupCreateInput = {
+  /** What the group is for. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The name people see; defaults to `name`. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without creating anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The group's name, unique in its Organization (1 to 255 characters). */
+  name: Scalars['String']['input'];
+  /** The Organization to create the group in. */
+  organizationId: Scalars['ID']['input'];
+  /** The kind of group; ThoughtSpot's default (`LOCAL_GROUP`) when omitted. */
+  type?: InputMaybe<GroupType>;
+  /** Whether the group can be shared with; ThoughtSpot's default when omitted. */
+  visibility?: InputMaybe<Visibility>;
+};
+
+/** The result of `groupCreate`. */
+export type GroupCreatePayload = {
+  __typename?: 'GroupCreatePayload';
+  /** The new group, or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why the group was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An edge in a GroupConnection. */
 export type GroupEdge = {
   __typename?: 'GroupEdge';
@@ -252,6 +282,8 @@ export type { GroupType };
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a group. Needs `directory:write` and the Organization in the caller's grant. */
+  groupCreate: GroupCreatePayload;
   /** Registers a ThoughtSpot connection. Needs `directory:admin` and every Organization. */
   thoughtSpotConnectionCreate: ThoughtSpotConnectionCreatePayload;
   /**
@@ -266,6 +298,15 @@ export type Mutation = {
    * every Organization.
    */
   thoughtSpotConnectionUpdate: ThoughtSpotConnectionUpdatePayload;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupCreateArgs = {
+  input: GroupCreateInput;
 };
 
 
@@ -1399,8 +1440,16 @@ export type UserError = {
 export type UserErrorCode =
   /** An object with that identifier already exists. */
   | 'ALREADY_EXISTS'
+  /** The change would make a group a sub-group of itself, directly or through others. */
+  | 'CYCLE'
+  /** A request with the same idempotency key is still running. */
+  | 'IDEMPOTENCY_IN_PROGRESS'
+  /** The idempotency key was used before with a different input. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** A field's value is malformed or out of range. */
   | 'INVALID'
+  /** The change would exceed a bound the input sets (for example `maxUsers`). */
+  | 'LIMIT_EXCEEDED'
   /** The object cannot be changed this way (for example the default connection). */
   | 'NOT_ALLOWED'
   /** The object to act on does not exist. */
@@ -1559,6 +1608,8 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   GroupConnection: ResolverTypeWrapper<GroupConnectionModel>;
+  GroupCreateInput: GroupCreateInput;
+  GroupCreatePayload: ResolverTypeWrapper<Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
   GroupEdge: ResolverTypeWrapper<GroupEdgeModel>;
   GroupMembershipType: GroupMembershipType;
   GroupOrder: GroupOrder;
@@ -1616,6 +1667,8 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   GroupConnection: GroupConnectionModel;
+  GroupCreateInput: GroupCreateInput;
+  GroupCreatePayload: Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   GroupEdge: GroupEdgeModel;
   GroupOrder: GroupOrder;
   Mutation: Record<PropertyKey, never>;
@@ -1709,6 +1762,11 @@ export type GroupConnectionResolvers<ContextType = Context, ParentType extends R
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type GroupCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupCreatePayload'] = ResolversParentTypes['GroupCreatePayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type GroupEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupEdge'] = ResolversParentTypes['GroupEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Group'], ParentType, ContextType>;
@@ -1717,6 +1775,7 @@ export type GroupEdgeResolvers<ContextType = Context, ParentType extends Resolve
 export type GroupTypeResolvers = EnumResolverSignature<{ LDAP?: any, LOCAL?: any, TEAM?: any, TENANT?: any }, ResolversTypes['GroupType']>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  groupCreate?: Resolver<ResolversTypes['GroupCreatePayload'], ParentType, ContextType, RequireFields<MutationGroupCreateArgs, 'input'>>;
   thoughtSpotConnectionCreate?: Resolver<ResolversTypes['ThoughtSpotConnectionCreatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionCreateArgs, 'input'>>;
   thoughtSpotConnectionDelete?: Resolver<ResolversTypes['ThoughtSpotConnectionDeletePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionDeleteArgs, 'input'>>;
   thoughtSpotConnectionTest?: Resolver<ResolversTypes['ThoughtSpotConnectionTestPayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionTestArgs, 'input'>>;
@@ -1906,6 +1965,7 @@ export type Resolvers<ContextType = Context> = {
   DateTime?: GraphQLScalarType;
   Group?: GroupResolvers<ContextType>;
   GroupConnection?: GroupConnectionResolvers<ContextType>;
+  GroupCreatePayload?: GroupCreatePayloadResolvers<ContextType>;
   GroupEdge?: GroupEdgeResolvers<ContextType>;
   GroupType?: GroupTypeResolvers;
   Mutation?: MutationResolvers<ContextType>;

@@ -22,7 +22,16 @@ export type { UserSearchKey } from './users.js';
 export * from './models.js';
 
 /** Every loader of one request. */
-export type Loaders = OrgLoaders & GroupLoaders & RoleLoaders & UserLoaders;
+export type Loaders = OrgLoaders &
+  GroupLoaders &
+  RoleLoaders &
+  UserLoaders & {
+    /**
+     * Forgets everything read so far in this request: a mutation calls it after writing, so its payload and any
+     * later field show the state it left (read your writes). The next read of each kind goes upstream again.
+     */
+    clearAll(): void;
+  };
 
 /** How the loaders read ThoughtSpot where there is more than one way (from the configuration). */
 export interface LoaderOptions {
@@ -34,11 +43,22 @@ export interface LoaderOptions {
  * passes through tenancy.ts `scopeReads`, so no other Organization's data can enter the request.
  */
 export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions, grant: OrgGrant): Loaders {
-  const reads = scopeReads(client, grant);
+  const { reads, reset } = scopeReads(client, grant);
+  const orgs = createOrgLoaders(reads);
+  const groups = createGroupLoaders(reads);
+  const roles = createRoleLoaders(reads);
+  const users = createUserLoaders(reads, options.userBatch);
   return {
-    ...createOrgLoaders(reads),
-    ...createGroupLoaders(reads),
-    ...createRoleLoaders(reads),
-    ...createUserLoaders(reads, options.userBatch),
+    ...orgs,
+    ...groups,
+    ...roles,
+    ...users,
+    clearAll() {
+      reset();
+      orgs.resetOrgIndex();
+      for (const loader of [orgs.orgSearch, groups.groupIndex, groups.groupSearch, roles.roleIndex, users.userInOrg, users.userByKey, users.userSearch, users.members]) {
+        loader.clearAll();
+      }
+    },
   };
 }

@@ -29,6 +29,8 @@ export interface OrgLoaders {
   orgExists(orgId: number): Promise<boolean>;
   /** A filtered `orgs/search` (for filters the index cannot answer, such as Org membership of users). */
   readonly orgSearch: DataLoader<OrgSearch, OrgRecord[], string>;
+  /** Forgets the Org index, so the next lookup reads it again (after a write changed the Orgs). */
+  resetOrgIndex(): void;
 }
 
 /** @internal Creates the Org loaders for one request. */
@@ -40,6 +42,9 @@ export function createOrgLoaders(client: DirectoryReads): OrgLoaders {
   };
   return {
     orgIndex,
+    resetOrgIndex: () => {
+      index = undefined;
+    },
     orgExists: async (orgId) => (await orgIndex()).byId.has(orgId),
     // Distinct filters cannot share a call (every field narrows the answer), so each key is its own call; the
     // loader still deduplicates identical filters within the request.

@@ -25,9 +25,16 @@ export type DirectoryReads = Pick<ThoughtSpotClient, 'searchOrgs' | 'searchUsers
 /** The Org the cluster-wide searches run in (`orgs/search` needs a Primary-Org token). */
 const PRIMARY_ORG = { orgId: 0 } as const;
 
+/** The reads of one request as its caller may see them, and a way to forget what they learnt (after a write). */
+export interface ScopedReads {
+  readonly reads: DirectoryReads;
+  /** Forgets the Organizations read so far, so an Organization created or renamed by this request is seen. */
+  reset(): void;
+}
+
 /** The adapter's searches as a caller granted `grant` may see them (see the header). */
-export function scopeReads(client: DirectoryReads, grant: OrgGrant): DirectoryReads {
-  if (grant === '*') return client;
+export function scopeReads(client: DirectoryReads, grant: OrgGrant): ScopedReads {
+  if (grant === '*') return { reads: client, reset: () => undefined };
   // The granted Orgs' ids, from one unfiltered `orgs/search` per request, which the Org index's own read reuses.
   let everyOrg: Promise<OrgRecord[]> | undefined;
   const granted = async (): Promise<OrgRecord[]> => {
@@ -48,7 +55,7 @@ export function scopeReads(client: DirectoryReads, grant: OrgGrant): DirectoryRe
     });
   const cutUsers = (ids: ReadonlySet<number>, rows: readonly UserRecord[]): UserRecord[] =>
     cut(ids, rows).map((user) => (user.currentOrg !== null && !ids.has(user.currentOrg.id) ? { ...user, currentOrg: null } : user));
-  return {
+  const reads: DirectoryReads = {
     async searchOrgs(scope, query, options) {
       if (Object.keys(query).length === 0) return granted();
       const ids = await grantedIds();
@@ -65,6 +72,12 @@ export function scopeReads(client: DirectoryReads, grant: OrgGrant): DirectoryRe
     async searchRoles(scope, query, options) {
       const ids = await inGrant(scope.orgId);
       return cut(ids, await client.searchRoles(scope, query, options));
+    },
+  };
+  return {
+    reads,
+    reset: () => {
+      everyOrg = undefined;
     },
   };
 }

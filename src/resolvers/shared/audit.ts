@@ -5,8 +5,10 @@
 // read by any administrator without handing out credentials.
 
 import { GraphQLError } from 'graphql';
+import type { UserErrorCode } from '../../__generated__/resolvers-types.js';
 import { requireScope, type Scope } from '../../auth/index.js';
 import type { Context } from '../../context.js';
+import { lookupGlobalIdOfType } from '../../relay/global-id.js';
 import { ErrorCode } from '../../errors/codes.js';
 import type { AuditOutcome } from '../../store/index.js';
 
@@ -20,7 +22,7 @@ const SECRET_FIELD = /secret|password|token|credential|private.?key/i;
 export interface UserErrorModel {
   readonly field: string[] | null;
   readonly message: string;
-  readonly code: 'INVALID' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'NOT_ALLOWED' | 'SECRETS_KEY_MISSING';
+  readonly code: UserErrorCode;
 }
 
 /** What an audited action is. */
@@ -34,6 +36,11 @@ export interface AuditedAction {
   readonly input: unknown;
   /** The Organization it acts in, or null. */
   readonly organization?: { readonly id: number | null; readonly name: string } | null;
+  /**
+   * The Organization it acts in as the input names it (a global ID), when `organization` is not known up front: the
+   * event records it if it is one of the caller's Organizations (nothing is recorded of any other).
+   */
+  readonly organizationId?: string | null | undefined;
   /**
    * The action reaches beyond any one Organization (a connection serves every tenant of its cluster), so only a
    * caller granted every Organization (`orgs: ["*"]`) may take it, whatever its scopes.
@@ -71,6 +78,7 @@ export async function audited<T extends { readonly userErrors: readonly UserErro
   action: AuditedAction,
   run: () => Promise<T>,
 ): Promise<T> {
+  let organization = action.organization ?? null;
   const record = async (outcome: AuditOutcome, errorCode: string | null): Promise<void> => {
     try {
       await ctx.services.store.audit.append({
@@ -79,7 +87,7 @@ export async function audited<T extends { readonly userErrors: readonly UserErro
         target: action.target,
         input: redactInput(action.input),
         connectionId: ctx.connectionId,
-        organization: action.organization ?? null,
+        organization,
         outcome,
         errorCode,
         requestId: ctx.requestId,
@@ -102,6 +110,7 @@ export async function audited<T extends { readonly userErrors: readonly UserErro
     if (error instanceof GraphQLError && error.extensions['code'] === ErrorCode.FORBIDDEN) await record('DENIED', ErrorCode.FORBIDDEN);
     throw error;
   }
+  if (organization === null && action.organizationId != null) organization = await visibleOrg(ctx, action.organizationId);
   let result: T;
   try {
     result = await run();
@@ -113,4 +122,16 @@ export async function audited<T extends { readonly userErrors: readonly UserErro
   const [first] = result.userErrors;
   await record(first === undefined ? 'SUCCESS' : 'FAILURE', first?.code ?? null);
   return result;
+}
+
+// Private: the caller's Organization an input names, for the audit event; null for a malformed ID or any Organization
+// the caller cannot see (the mutation reports those itself). The Org index is the one the mutation reads anyway.
+async function visibleOrg(ctx: Context, organizationId: string): Promise<{ readonly id: number; readonly name: string } | null> {
+  try {
+    const target = lookupGlobalIdOfType(ctx.connectionId, organizationId, 'Organization', 'organizationId');
+    const org = target === null ? undefined : (await ctx.loaders.orgIndex()).byId.get(target.orgId);
+    return org === undefined ? null : { id: org.id, name: org.name };
+  } catch {
+    return null;
+  }
 }
