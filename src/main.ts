@@ -89,8 +89,12 @@ async function main(): Promise<void> {
     config.directory.kind === 'embedded'
       ? `an embedded ThoughtSpot emulator (seed: ${typeof config.directory.seed === 'string' ? config.directory.seed : `large:${config.directory.seed.large.users}`}; set THOUGHTSPOT_URL and credentials for a real cluster)`
       : config.directory.baseUrl;
+  const callers =
+    config.auth.mode === 'none'
+      ? 'no authentication (AUTH_MODE=none: every request may read and change everything; embedded emulator only)'
+      : `bearer JWTs from ${config.auth.issuer} for audience ${config.auth.audience}`;
   process.stdout.write(
-    `ThoughtSpot directory subgraph ready at ${url}\nDirectory: ${source}\n\nTry this query (open ${url} in a browser, or POST it):\n\n${FIRST_QUERY}\n\n`,
+    `ThoughtSpot directory subgraph ready at ${url}\nDirectory: ${source}\nCallers: ${callers}\n\nTry this query (open ${url} in a browser, or POST it):\n\n${FIRST_QUERY}\n\n`,
   );
 }
 

@@ -112,6 +112,7 @@ describe('npm start (src/main.ts)', () => {
     const [, url] = await stdout.waitFor(/ready at (http:\/\/127\.0\.0\.1:\d+\/)/);
     await stdout.waitFor(/query FirstLook \{[\s\S]*\n\}\n/);
     expect(stdout.text()).toContain('Directory: an embedded ThoughtSpot emulator (seed: minimal;');
+    expect(stdout.text()).toContain('Callers: no authentication (AUTH_MODE=none');
     const [, emulatorUrl] = await stderr.waitFor(/"message":"embedded ThoughtSpot emulator started","url":"(http:\/\/127\.0\.0\.1:\d+)"/);
 
     const health = await fetch(new URL('health', url));

@@ -127,6 +127,18 @@ export function connectionPatch(ctx: Context, input: ConnectionFields): Connecti
   };
 }
 
+/**
+ * The stored credential of connection `id` under the current SECRETS_KEY, when it is still under a previous key
+ * (`SECRETS_KEY_PREVIOUS`): the rotation step every update takes, so a rotation completes as connections are touched.
+ * Empty when there is nothing to re-encrypt.
+ */
+export async function reencrypted(ctx: Context, id: string): Promise<Pick<ConnectionPatch, 'secret'>> {
+  const secrets = ctx.services.secrets;
+  const row = secrets === null ? null : await ctx.services.store.connections.get(id);
+  if (secrets === null || row === null || secrets.isCurrent(row.secret)) return {};
+  return { secret: secrets.reencrypt(row.secret, id) };
+}
+
 /** The URL as stored: without a trailing slash, so the adapter's paths join it cleanly. */
 export function normalizedUrl(raw: string): string {
   return new URL(raw).href.replace(/\/+$/, '');
