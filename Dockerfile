@@ -18,10 +18,13 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
+# The embedded store's default file (STORE_PATH, used without DATABASE_URL) must be writable by the runtime user;
+# production replicas share PostgreSQL (DATABASE_URL) instead.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 ENV PORT=4000
 EXPOSE 4000
-# Liveness: the subgraph answers a trivial operation (Apollo's CSRF protection wants the preflight header on GET).
+# Liveness: /health answers without calling ThoughtSpot or the store (readiness is a separate probe).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/main.js"]
