@@ -8,7 +8,7 @@ import type { OrgVisibility as OrganizationVisibility } from '../thoughtspot/ind
 import type { RolePermission } from '../thoughtspot/index.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OrgRecord, UserRecord } from '../thoughtspot/index.js';
-import type { GroupNode, RoleNode, OrganizationConnectionModel, OrganizationEdgeModel, GroupConnectionModel, GroupEdgeModel, UserConnectionModel, UserEdgeModel, RoleConnectionModel, RoleEdgeModel } from '../loaders/models.js';
+import type { GroupNode, RoleNode, OrganizationConnectionModel, OrganizationEdgeModel, GroupConnectionModel, GroupEdgeModel, UserConnectionModel, UserEdgeModel, RoleConnectionModel, RoleEdgeModel, GroupMemberConnectionModel, GroupMemberEdgeModel, UserGroupConnectionModel, UserGroupEdgeModel } from '../loaders/models.js';
 import type { ThoughtSpotConnectionModel } from '../resolvers/shared/thoughtspot-connections.js';
 import type { AuditEventModel } from '../resolvers/shared/admin-queries.js';
 import type { Context } from '../context.js';
@@ -108,7 +108,7 @@ export type Group = Node & {
   /** Whether ThoughtSpot created and manages this group (for example `All` or `Administrator`). */
   isSystemGroup: Scalars['Boolean']['output'];
   /** The users in this group. */
-  members?: Maybe<UserConnection>;
+  members?: Maybe<GroupMemberConnection>;
   /** The group's name, unique within its Organization. */
   name: Scalars['String']['output'];
   /** The Organization the group belongs to. */
@@ -236,6 +236,26 @@ export type GroupCreatePayload = {
   userErrors: Array<UserError>;
 };
 
+/** Deletes a group. */
+export type GroupDeleteInput = {
+  /** The group to delete: a group of one of the caller's Organizations, not a system group. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without deleting anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `groupDelete`. */
+export type GroupDeletePayload = {
+  __typename?: 'GroupDeletePayload';
+  /** The ID of the deleted group, or null when `userErrors` is not empty. */
+  deletedGroupId?: Maybe<Scalars['ID']['output']>;
+  /** Why the group was not deleted; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An edge in a GroupConnection. */
 export type GroupEdge = {
   __typename?: 'GroupEdge';
@@ -245,11 +265,38 @@ export type GroupEdge = {
   node: Group;
 };
 
+/** The members of a group, paginated with cursors; each edge says how the member belongs. */
+export type GroupMemberConnection = {
+  __typename?: 'GroupMemberConnection';
+  /** A list of edges. */
+  edges: Array<GroupMemberEdge>;
+  /** A list of nodes. */
+  nodes: Array<User>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /**
+   * Identifies the total count of items in the connection. Selecting it may read the whole list upstream (see the
+   * list's `last` argument); null, with an error at this path, when that read failed.
+   */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge in a GroupMemberConnection. */
+export type GroupMemberEdge = {
+  __typename?: 'GroupMemberEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** Whether the member was added to this group itself, or belongs through one of its sub-groups. */
+  membership: MembershipKind;
+  /** The member. */
+  node: User;
+};
+
 /** Which memberships count when listing the members of a group or the groups of a user. */
 export type GroupMembershipType =
   /**
    * Direct memberships and those inherited through sub-groups: the members of a group's sub-groups (at any depth),
-   * or the groups a user reaches through the groups it belongs to.
+   * or the groups a user reaches through the groups it belongs to. Each edge says which it is (`MembershipKind`).
    */
   | 'ALL'
   /** Only direct memberships. */
@@ -276,6 +323,46 @@ export type GroupOrderField =
 
 export type { GroupType };
 
+/** Changes a group's attributes. Fields left out (or null) keep their value. */
+export type GroupUpdateInput = {
+  /** The new description (at most 255 characters; an empty string clears it). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The new name people see (1 to 255 characters). */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The group to change: a group of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The group's new name, unique in its Organization (1 to 255 characters). System groups (`All`, `Administrator`,
+   * `System`) cannot be renamed.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** The new kind of group. */
+  type?: InputMaybe<GroupType>;
+  /** Whether the group can be shared with. */
+  visibility?: InputMaybe<Visibility>;
+};
+
+/** The result of `groupUpdate`. */
+export type GroupUpdatePayload = {
+  __typename?: 'GroupUpdatePayload';
+  /** The group as it reads after the change, or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why the group was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** How one member belongs to a group, on the edges of `Group.members` and `User.groups`. */
+export type MembershipKind =
+  /** The user was added to the group itself (every user of an Organization is a direct member of its `All` group). */
+  | 'DIRECT'
+  /** The user belongs only through a sub-group of the group, at any depth. */
+  | 'INHERITED';
+
 /**
  * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
  * one audit event, whatever its outcome.
@@ -284,6 +371,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a group. Needs `directory:write` and the Organization in the caller's grant. */
   groupCreate: GroupCreatePayload;
+  /**
+   * Deletes a group of one of the caller's Organizations. Its members stay in the Organization; they only lose the
+   * membership (and what it granted). System groups (`All`, `Administrator`, `System`) are NOT_ALLOWED. Needs
+   * `directory:write`.
+   */
+  groupDelete: GroupDeletePayload;
+  /**
+   * Changes a group's name, display name, description, type or visibility (its members, sub-groups and roles have
+   * their own mutations). Needs `directory:write` and the group's Organization in the caller's grant; a group of any
+   * other Organization is reported as one that does not exist (NOT_FOUND). Renaming a system group is NOT_ALLOWED.
+   */
+  groupUpdate: GroupUpdatePayload;
   /** Registers a ThoughtSpot connection. Needs `directory:admin` and every Organization. */
   thoughtSpotConnectionCreate: ThoughtSpotConnectionCreatePayload;
   /**
@@ -307,6 +406,24 @@ export type Mutation = {
  */
 export type MutationGroupCreateArgs = {
   input: GroupCreateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupDeleteArgs = {
+  input: GroupDeleteInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupUpdateArgs = {
+  input: GroupUpdateInput;
 };
 
 
@@ -1315,7 +1432,7 @@ export type User = Node & {
   /** When the user first signed in, if ever. */
   firstLoginAt?: Maybe<Scalars['DateTime']['output']>;
   /** The groups this user belongs to, in every Organization unless `organizationId` narrows it. */
-  groups?: Maybe<GroupConnection>;
+  groups?: Maybe<UserGroupConnection>;
   /** The user's global ID. */
   id: Scalars['ID']['output'];
   /** Whether the user comes from an external directory. */
@@ -1446,6 +1563,11 @@ export type UserErrorCode =
   | 'IDEMPOTENCY_IN_PROGRESS'
   /** The idempotency key was used before with a different input. */
   | 'IDEMPOTENCY_KEY_REUSED'
+  /**
+   * A run of several changes stopped at one that failed: the changes before it were made, the ones after it were not
+   * (the payload reports each); running the mutation again finishes the job.
+   */
+  | 'INCOMPLETE'
   /** A field's value is malformed or out of range. */
   | 'INVALID'
   /** The change would exceed a bound the input sets (for example `maxUsers`). */
@@ -1456,6 +1578,30 @@ export type UserErrorCode =
   | 'NOT_FOUND'
   /** Registering connections needs `SECRETS_KEY`, which this deployment does not set. */
   | 'SECRETS_KEY_MISSING';
+
+/** The groups of a user, paginated with cursors; each edge says how the user belongs. */
+export type UserGroupConnection = {
+  __typename?: 'UserGroupConnection';
+  /** A list of edges. */
+  edges: Array<UserGroupEdge>;
+  /** A list of nodes. */
+  nodes: Array<Group>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** Identifies the total count of items in the connection (the list is complete once read: no extra read). */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An edge in a UserGroupConnection. */
+export type UserGroupEdge = {
+  __typename?: 'UserGroupEdge';
+  /** A cursor for use in pagination. */
+  cursor: Scalars['String']['output'];
+  /** Whether the user was added to this group itself, or belongs through one of its sub-groups. */
+  membership: MembershipKind;
+  /** The group. */
+  node: Group;
+};
 
 /** Ordering options for user connections. */
 export type UserOrder = {
@@ -1610,11 +1756,18 @@ export type ResolversTypes = {
   GroupConnection: ResolverTypeWrapper<GroupConnectionModel>;
   GroupCreateInput: GroupCreateInput;
   GroupCreatePayload: ResolverTypeWrapper<Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  GroupDeleteInput: GroupDeleteInput;
+  GroupDeletePayload: ResolverTypeWrapper<GroupDeletePayload>;
   GroupEdge: ResolverTypeWrapper<GroupEdgeModel>;
+  GroupMemberConnection: ResolverTypeWrapper<GroupMemberConnectionModel>;
+  GroupMemberEdge: ResolverTypeWrapper<GroupMemberEdgeModel>;
   GroupMembershipType: GroupMembershipType;
   GroupOrder: GroupOrder;
   GroupOrderField: GroupOrderField;
   GroupType: GroupType;
+  GroupUpdateInput: GroupUpdateInput;
+  GroupUpdatePayload: ResolverTypeWrapper<Omit<GroupUpdatePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  MembershipKind: MembershipKind;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   OrderDirection: OrderDirection;
@@ -1650,6 +1803,8 @@ export type ResolversTypes = {
   UserEdge: ResolverTypeWrapper<UserEdgeModel>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
+  UserGroupConnection: ResolverTypeWrapper<UserGroupConnectionModel>;
+  UserGroupEdge: ResolverTypeWrapper<UserGroupEdgeModel>;
   UserOrder: UserOrder;
   UserOrderField: UserOrderField;
   Visibility: Visibility;
@@ -1669,8 +1824,14 @@ export type ResolversParentTypes = {
   GroupConnection: GroupConnectionModel;
   GroupCreateInput: GroupCreateInput;
   GroupCreatePayload: Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
+  GroupDeleteInput: GroupDeleteInput;
+  GroupDeletePayload: GroupDeletePayload;
   GroupEdge: GroupEdgeModel;
+  GroupMemberConnection: GroupMemberConnectionModel;
+  GroupMemberEdge: GroupMemberEdgeModel;
   GroupOrder: GroupOrder;
+  GroupUpdateInput: GroupUpdateInput;
+  GroupUpdatePayload: Omit<GroupUpdatePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Organization: OrgRecord;
@@ -1697,6 +1858,8 @@ export type ResolversParentTypes = {
   UserConnection: UserConnectionModel;
   UserEdge: UserEdgeModel;
   UserError: UserError;
+  UserGroupConnection: UserGroupConnectionModel;
+  UserGroupEdge: UserGroupEdgeModel;
   UserOrder: UserOrder;
 };
 
@@ -1741,7 +1904,7 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isExternal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSystemGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  members?: Resolver<Maybe<ResolversTypes['UserConnection']>, ParentType, ContextType, RequireFields<GroupMembersArgs, 'membership'>>;
+  members?: Resolver<Maybe<ResolversTypes['GroupMemberConnection']>, ParentType, ContextType, RequireFields<GroupMembersArgs, 'membership'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   parentGroups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, Partial<GroupParentGroupsArgs>>;
@@ -1767,15 +1930,40 @@ export type GroupCreatePayloadResolvers<ContextType = Context, ParentType extend
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type GroupDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupDeletePayload'] = ResolversParentTypes['GroupDeletePayload']> = {
+  deletedGroupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type GroupEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupEdge'] = ResolversParentTypes['GroupEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Group'], ParentType, ContextType>;
 };
 
+export type GroupMemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupMemberConnection'] = ResolversParentTypes['GroupMemberConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['GroupMemberEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type GroupMemberEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupMemberEdge'] = ResolversParentTypes['GroupMemberEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  membership?: Resolver<ResolversTypes['MembershipKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
 export type GroupTypeResolvers = EnumResolverSignature<{ LDAP?: any, LOCAL?: any, TEAM?: any, TENANT?: any }, ResolversTypes['GroupType']>;
+
+export type GroupUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupUpdatePayload'] = ResolversParentTypes['GroupUpdatePayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   groupCreate?: Resolver<ResolversTypes['GroupCreatePayload'], ParentType, ContextType, RequireFields<MutationGroupCreateArgs, 'input'>>;
+  groupDelete?: Resolver<ResolversTypes['GroupDeletePayload'], ParentType, ContextType, RequireFields<MutationGroupDeleteArgs, 'input'>>;
+  groupUpdate?: Resolver<ResolversTypes['GroupUpdatePayload'], ParentType, ContextType, RequireFields<MutationGroupUpdateArgs, 'input'>>;
   thoughtSpotConnectionCreate?: Resolver<ResolversTypes['ThoughtSpotConnectionCreatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionCreateArgs, 'input'>>;
   thoughtSpotConnectionDelete?: Resolver<ResolversTypes['ThoughtSpotConnectionDeletePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionDeleteArgs, 'input'>>;
   thoughtSpotConnectionTest?: Resolver<ResolversTypes['ThoughtSpotConnectionTestPayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionTestArgs, 'input'>>;
@@ -1920,7 +2108,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstLoginAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  groups?: Resolver<Maybe<ResolversTypes['GroupConnection']>, ParentType, ContextType, RequireFields<UserGroupsArgs, 'membership'>>;
+  groups?: Resolver<Maybe<ResolversTypes['UserGroupConnection']>, ParentType, ContextType, RequireFields<UserGroupsArgs, 'membership'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isExternal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isSuperUser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1954,6 +2142,19 @@ export type UserErrorResolvers<ContextType = Context, ParentType extends Resolve
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UserGroupConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserGroupConnection'] = ResolversParentTypes['UserGroupConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['UserGroupEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Group']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type UserGroupEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserGroupEdge'] = ResolversParentTypes['UserGroupEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  membership?: Resolver<ResolversTypes['MembershipKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Group'], ParentType, ContextType>;
+};
+
 export type VisibilityResolvers = EnumResolverSignature<{ NOT_SHAREABLE?: any, SHAREABLE?: any }, ResolversTypes['Visibility']>;
 
 export type Resolvers<ContextType = Context> = {
@@ -1966,8 +2167,12 @@ export type Resolvers<ContextType = Context> = {
   Group?: GroupResolvers<ContextType>;
   GroupConnection?: GroupConnectionResolvers<ContextType>;
   GroupCreatePayload?: GroupCreatePayloadResolvers<ContextType>;
+  GroupDeletePayload?: GroupDeletePayloadResolvers<ContextType>;
   GroupEdge?: GroupEdgeResolvers<ContextType>;
+  GroupMemberConnection?: GroupMemberConnectionResolvers<ContextType>;
+  GroupMemberEdge?: GroupMemberEdgeResolvers<ContextType>;
   GroupType?: GroupTypeResolvers;
+  GroupUpdatePayload?: GroupUpdatePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
@@ -1991,6 +2196,8 @@ export type Resolvers<ContextType = Context> = {
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  UserGroupConnection?: UserGroupConnectionResolvers<ContextType>;
+  UserGroupEdge?: UserGroupEdgeResolvers<ContextType>;
   Visibility?: VisibilityResolvers;
 };
 

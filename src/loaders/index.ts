@@ -4,6 +4,7 @@
 
 import type { ThoughtSpotClient } from '../thoughtspot/index.js';
 import { createGroupLoaders, type GroupLoaders } from './groups.js';
+import type { BatchObserver } from './observe.js';
 import { createOrgLoaders, type OrgLoaders } from './orgs.js';
 import { createRoleLoaders, type RoleLoaders } from './roles.js';
 import { scopeReads, type OrgGrant } from './tenancy.js';
@@ -12,13 +13,14 @@ import { createUserLoaders, type UserLoaders } from './users.js';
 
 export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
 export type { GroupIndex, GroupSearchKey } from './groups.js';
-export { ALL_GROUP_NAME, groupMembers, isAllGroup, roleHolders, rolesHeld, type MemberRule } from './membership.js';
+export { ALL_GROUP_NAME, groupMembers, isAllGroup, membershipIn, roleHolders, rolesHeld, type MemberRule } from './membership.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
 export type { DirectoryReads, OrgGrant } from './tenancy.js';
 export type { MemberKey, UserFilter } from './members.js';
 export type { UserBatchOptions, UserInOrgKey, UserRef } from './user-lookup.js';
 export type { UserSearchKey } from './users.js';
+export type { BatchObserver } from './observe.js';
 export * from './models.js';
 
 /** Every loader of one request. */
@@ -36,6 +38,8 @@ export type Loaders = OrgLoaders &
 /** How the loaders read ThoughtSpot where there is more than one way (from the configuration). */
 export interface LoaderOptions {
   readonly userBatch: UserBatchOptions;
+  /** Told the key count of every batch any loader dispatches (the app's batch-size metric). */
+  readonly onBatch?: BatchObserver;
 }
 
 /**
@@ -44,10 +48,10 @@ export interface LoaderOptions {
  */
 export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions, grant: OrgGrant): Loaders {
   const { reads, reset } = scopeReads(client, grant);
-  const orgs = createOrgLoaders(reads);
-  const groups = createGroupLoaders(reads);
-  const roles = createRoleLoaders(reads);
-  const users = createUserLoaders(reads, options.userBatch);
+  const orgs = createOrgLoaders(reads, options.onBatch);
+  const groups = createGroupLoaders(reads, options.onBatch);
+  const roles = createRoleLoaders(reads, options.onBatch);
+  const users = createUserLoaders(reads, options.userBatch, options.onBatch);
   return {
     ...orgs,
     ...groups,

@@ -105,3 +105,12 @@ export function rolesHeld<R extends { readonly groups: readonly GroupLike[] }>(r
   const held = new Set([...row.groups, ...row.inheritedGroups].map((group) => group.id));
   return roles.filter((role) => role.groups.some((group) => held.has(group.id) || isAllGroup(group)));
 }
+
+/**
+ * How `row` (a member read in the group's Org) belongs to `group`: DIRECT when the row lists the group among its
+ * direct groups, or when the group is `All` (everyone is in it directly, though rows need not list it, §16 Q10);
+ * INHERITED otherwise (it was listed through a sub-group).
+ */
+export function membershipIn(row: Pick<MemberRow, 'groups'>, group: GroupLike): 'DIRECT' | 'INHERITED' {
+  return isAllGroup(group) || row.groups.some((direct) => direct.id === group.id) ? 'DIRECT' : 'INHERITED';
+}

@@ -24,6 +24,13 @@ export type UserConnectionModel = ConnectionModel<UserRecord>;
 export type UserEdgeModel = EdgeModel<UserRecord>;
 export type RoleConnectionModel = ConnectionModel<RoleNode>;
 export type RoleEdgeModel = EdgeModel<RoleNode>;
+/** How a member belongs to a group (the schema's MembershipKind). */
+export type MembershipKind = 'DIRECT' | 'INHERITED';
+/** An edge of `Group.members` / `User.groups`: the edge and how the membership comes about. */
+export type GroupMemberEdgeModel = EdgeModel<UserRecord> & { readonly membership: MembershipKind };
+export type GroupMemberConnectionModel = Omit<ConnectionModel<UserRecord>, 'edges'> & { readonly edges: readonly GroupMemberEdgeModel[] };
+export type UserGroupEdgeModel = EdgeModel<GroupNode> & { readonly membership: MembershipKind };
+export type UserGroupConnectionModel = Omit<ConnectionModel<GroupNode>, 'edges'> & { readonly edges: readonly UserGroupEdgeModel[] };
 
 /** Any model of a type that implements Node. */
 export type NodeModel = OrgRecord | GroupNode | UserRecord | RoleNode;

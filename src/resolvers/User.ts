@@ -114,7 +114,13 @@ export const User: UserResolvers = {
         return [...new Set(refs.map((ref) => ref.id))].flatMap((id) => index.byId.get(id) ?? []);
       }),
     );
-    return listConnection(info, args, keyOf(ctx, user), sortGroups(perOrg.flat(), args.orderBy));
+    // Group GUIDs are unique across Orgs, so one set of direct groups serves every Org's view.
+    const direct = new Set(views.flatMap((view) => view?.groups.map((ref) => ref.id) ?? []));
+    const connection = listConnection(info, args, keyOf(ctx, user), sortGroups(perOrg.flat(), args.orderBy));
+    return {
+      ...connection,
+      edges: connection.edges.map((edge) => ({ ...edge, membership: direct.has(edge.node.id) ? ('DIRECT' as const) : ('INHERITED' as const) })),
+    };
   },
   async roles(user, args, ctx, info) {
     const only = await namedOrg(ctx, args.organizationId);

@@ -20,6 +20,8 @@ import {
   groupMembers,
   groupRefNode,
   isAllGroup,
+  membershipIn,
+  type GroupMemberConnectionModel,
   type MemberRule,
   roleHolders,
   isRecordNotFound,
@@ -247,7 +249,7 @@ export interface MembersArgs extends Omit<UserListArgs, 'groupId' | 'roleId'> {
 }
 
 /**
- * A group's members (who counts is membership.ts `groupMembers`). Every `Group.members` of one query level shares one
+ * A group's members (who counts is membership.ts `groupMembers`; each edge says how, `membershipIn`). Every `Group.members` of one query level shares one
  * `users/search` per Org within a row budget (loaders/members.ts); `membership: ALL` first reads the Org's group
  * index (one call per Org per request) for the sub-group closure.
  */
@@ -256,9 +258,10 @@ export async function membersOfGroup(
   info: GraphQLResolveInfo,
   group: GroupNode,
   args: MembersArgs,
-): Promise<ConnectionModel<UserRecord>> {
+): Promise<GroupMemberConnectionModel> {
   const closure = args.membership === 'ALL' ? (await ctx.loaders.groupIndex.load(group.orgId)).closureOf(group.id) : null;
-  return memberConnection(ctx, info, group.orgId, group.id, groupMembers(group, closure), args);
+  const connection = await memberConnection(ctx, info, group.orgId, group.id, groupMembers(group, closure), args);
+  return { ...connection, edges: connection.edges.map((edge) => ({ ...edge, membership: membershipIn(edge.node, group) })) };
 }
 
 // Private: the connection over one member list; the loader key depends on the rule, the filters and the window only,

@@ -222,3 +222,18 @@ describe('Group.members', () => {
     expect(batched.calls['users/search']).toBe(5);
   });
 });
+
+describe('Group.members edges', () => {
+  it('say whether each member was added to the group itself or belongs through a sub-group, at no extra call', async () => {
+    const { data, calls } = await stack.run<{ group: { members: { edges: { membership: string; node: { remoteId: string } }[] } } }>(
+      `query ($id: ID!) { group(id: $id) { members(membership: ALL, first: 100) { edges { membership node { remoteId } } } } }`,
+      { id: gid(g('G-00')) },
+    );
+    const direct = new Set(fixture.users.filter((user) => user.groupIds.has(g('G-00').id)).map((user) => user.id));
+    const edges = data.group.members.edges;
+    expect(edges.length).toBe(membersOf(stack.emulator.state, g('G-00'), 'ALL').length);
+    for (const edge of edges) expect([edge.node.remoteId, edge.membership]).toEqual([edge.node.remoteId, direct.has(edge.node.remoteId) ? 'DIRECT' : 'INHERITED']);
+    expect(new Set(edges.map((edge) => edge.membership))).toEqual(new Set(['DIRECT', 'INHERITED']));
+    expect(calls).toEqual({ 'groups/search': 1, 'users/search': 1 });
+  });
+});

@@ -199,3 +199,20 @@ describe('User relations', () => {
     });
   });
 });
+
+describe('User.groups edges', () => {
+  it('say whether the user was added to each group or reaches it through a sub-group', async () => {
+    // u-003 is a direct member of G-03 (3 mod 8) and G-02 ((3·3+1) mod 8); G-03 ⊂ G-01 ⊂ G-00 and G-02 ⊂ G-00.
+    const user = fixture.users[3] as FixtureOrg['users'][number];
+    const { data } = await stack.run<{ user: { groups: { edges: { membership: string; node: { name: string } }[] } } }>(
+      `query ($id: ID!) { user(id: $id) { groups(membership: ALL) { edges { membership node { name } } } } }`,
+      { id: toGlobalId('test', { typename: 'User', guid: user.id }) },
+    );
+    expect(data.user.groups.edges.map((edge) => [edge.node.name, edge.membership])).toEqual([
+      ['G-00', 'INHERITED'],
+      ['G-01', 'INHERITED'],
+      ['G-02', 'DIRECT'],
+      ['G-03', 'DIRECT'],
+    ]);
+  });
+});
