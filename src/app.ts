@@ -10,21 +10,24 @@ import type { Dispatcher } from 'undici';
 import { AuthenticationError, createAuthenticator, LOCAL_CALLER, type AuthenticatorOverrides, type Caller } from './auth/index.js';
 import type { Config, CorsPolicy, LogLevel } from './config.js';
 import { createConnectionRegistry, UnknownConnectionError } from './connections/index.js';
-import { LOG_LEVELS } from './config.js';
 import { createContextFunction, createRequestScope, requestScope, type Context, type RequestScope } from './context.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors/codes.js';
 import { createFormatError } from './errors/format.js';
 import type { Logger } from './logger.js';
+import { createMetrics, createPinoLogger, createReadiness, startTracing, type HttpRoute, type Metrics, type Readiness } from './observability/index.js';
 import { inputLimitsPlugin } from './plugins/input-limits.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { readScopePlugin } from './plugins/read-scope.js';
 import { requestLogPlugin, type RequestLogEntry } from './plugins/request-log.js';
+import { tracingPlugin } from './plugins/tracing.js';
+import { closeRedis, connectRedis, createRedisRateBudget } from './ratelimit/index.js';
 import { buildSchema } from './schema.js';
 import { createSecretBox } from './secrets.js';
 import { openStore, type Store } from './store/index.js';
 import { KnownOperationTypesRule } from './validation/operation-types.js';
-import { createThoughtSpotClient, type ServiceCredentials, type ThoughtSpotClient } from './thoughtspot/index.js';
+import { createThoughtSpotClient, type ServiceCredentials, type ThoughtSpotClient, type UpstreamCallEvent } from './thoughtspot/index.js';
 
 /** Largest request body accepted (a GraphQL document with variables is a few kilobytes). */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -86,6 +89,8 @@ export interface App {
   readonly store: Store;
   /** The in-process emulator in embedded mode, null against a real cluster. */
   readonly emulator: Emulator | null;
+  /** The app's Prometheus metrics (served on `GET /metrics`); null with METRICS_ENABLED=false. */
+  readonly metrics: Metrics | null;
   /**
    * Executes one operation in-process, inside its own request scope (upstream calls are attributed to it), as
    * `options.caller` on the connection that caller names. Rejects when the caller names a connection that is not
@@ -107,17 +112,49 @@ export interface App {
 /** Creates and starts the subgraph (without listening: call `listen`). */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createConsoleLogger(config.logLevel);
+  // Metrics unless METRICS_ENABLED=false; traces only with a collector, and only then is OpenTelemetry loaded at all.
+  // Every ThoughtSpot client the app uses is in `clients`, for the breaker and queue gauges read at scrape time.
+  const clients = new Set<ThoughtSpotClient>();
+  const metrics = config.observability.metrics ? createMetrics({ clients: () => clients }) : null;
+  const tracing =
+    config.observability.otlpEndpoint === null
+      ? null
+      : await startTracing({ endpoint: config.observability.otlpEndpoint, serviceName: config.observability.serviceName, logger });
+  // Each upstream attempt counts for its request (request log, budget), the metrics and the request's trace.
+  const observeUpstream = (event: UpstreamCallEvent): void => {
+    const scope = requestScope.getStore();
+    scope?.upstream.record(event);
+    metrics?.upstreamCall(event);
+    tracing?.upstreamCall(scope?.upstream, event);
+  };
+  // A registered connection's client leaves the gauges when the registry closes it.
+  const track = (created: ThoughtSpotClient): ThoughtSpotClient => {
+    const tracked: ThoughtSpotClient = {
+      ...created,
+      close: async () => {
+        clients.delete(tracked);
+        await created.close();
+      },
+    };
+    clients.add(tracked);
+    return tracked;
+  };
+  // With REDIS_URL, the replicas share each connection's rate budget; without it, each process has its own.
+  const redis = config.redis === null ? null : await connectRedis(config.redis.url, logger);
   // Every connection's adapter shares these options; each has its own pool, tokens, rate budget and breaker.
-  const createClient = (baseUrl: string, credentials: ServiceCredentials, dispatcher?: Dispatcher): ThoughtSpotClient =>
+  const createClient = (baseUrl: string, credentials: ServiceCredentials, connectionId: string, dispatcher?: Dispatcher): ThoughtSpotClient =>
     createThoughtSpotClient({
       baseUrl,
       credentials,
       ...(dispatcher === undefined ? {} : { dispatcher }),
       timeouts: { deadlineMs: config.upstream.timeoutMs },
       retry: { maxRetries: config.upstream.maxRetries },
-      rateLimit: config.upstream.rateLimit ?? false,
+      rateLimit:
+        config.upstream.rateLimit === null
+          ? false
+          : { ...config.upstream.rateLimit, ...(redis === null ? {} : { shared: createRedisRateBudget(redis, { baseUrl, connectionId }) }) },
       logger,
-      onUpstreamCall: (event) => requestScope.getStore()?.upstream.record(event),
+      onUpstreamCall: observeUpstream,
       // Each call runs under its request's scope: bound by the request's deadline and budget (its signal), and
       // queued fairly against other requests (the scope is the flow).
       callContext: () => requestScope.getStore(),
@@ -149,15 +186,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       baseUrl = config.directory.baseUrl;
       credentials = config.directory.credentials;
     }
-    client = createClient(baseUrl, credentials, overrides.dispatcher);
+    client = createClient(baseUrl, credentials, config.connectionId, overrides.dispatcher);
   }
+  clients.add(client);
 
   const schema = buildSchema();
   const httpServer = createServer();
   const registry = createConnectionRegistry({
     defaultConnection: { id: config.connectionId, client },
     store,
-    createClient: (baseUrl, credentials) => createClient(baseUrl, credentials),
+    createClient: (baseUrl, credentials, connectionId) => track(createClient(baseUrl, credentials, connectionId)),
     credentials: (connection) => {
       if (secrets === null) throw new Error(`Connection "${connection.id}" cannot be used: SECRETS_KEY is not set, so its credential cannot be decrypted.`);
       const secret = secrets.decrypt(connection.secret, connection.id);
@@ -171,14 +209,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       secrets,
       production: config.environment === 'production',
       defaultConnection: { id: config.connectionId, name: config.connectionId, baseUrl: defaultBaseUrl, username: defaultUsername },
+      embedTokenMaxValidityS: config.embed.maxTokenValidityS,
     },
     logger,
-    loaderOptions: { userBatch: config.userBatch },
+    loaderOptions: { userBatch: config.userBatch, ...(metrics === null ? {} : { onBatch: (loader, size) => metrics.loaderBatch(loader, size) }) },
   });
   // Who is calling and on which connection, before Apollo sees the request: a caller that is not authenticated, or
   // that names a connection that is not registered, costs no upstream call and no parsing.
   const contextFor = async (authorization: string | undefined | null): Promise<() => Promise<Context>> => {
-    const caller = authorization === null ? NO_CALLER : await authenticator.authenticate(authorization);
+    let caller: Caller;
+    try {
+      caller = authorization === null ? NO_CALLER : await authenticator.authenticate(authorization);
+    } catch (error) {
+      // A refused token is the caller's business (debug); signing keys that cannot be fetched are the operator's.
+      if (error instanceof AuthenticationError) {
+        const fields = { reason: error.reason, ...(error.cause instanceof Error ? { cause: error.cause.message } : {}) };
+        if (error.reason === 'keys_unavailable') logger.error('caller tokens cannot be verified: the JWKS is unavailable', fields);
+        else logger.debug('caller token refused', fields);
+      }
+      throw error;
+    }
     const connection = await registry.resolve(caller.connectionId);
     if (connection === null) throw new UnknownConnectionError();
     return () => contextFunction(caller, connection);
@@ -212,9 +262,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       queryCostPlugin(config.queryLimits),
       readScopePlugin(),
       requestLogPlugin({ logger, ...(overrides.onRequestLog === undefined ? {} : { onEntry: overrides.onRequestLog }) }),
+      ...(metrics === null ? [] : [metricsPlugin({ metrics })]),
+      ...(tracing === null ? [] : [tracingPlugin(tracing)]),
     ],
   });
   await server.start();
+  // `/ready`: the default connection answers its cheapest authenticated call, and the store answers a ping.
+  const probed = client;
+  const readiness = createReadiness({
+    probeThoughtSpot: (timeoutMs) => probed.getCurrentUser({ orgId: 0 }, { deadlineMs: timeoutMs }),
+    pingStore: () => store.ping(),
+    cacheMs: config.observability.readyCacheMs,
+    logger,
+  });
 
   // Every request between its arrival and its response's end, with its scope (so shutdown can abort its upstream
   // work). `close` fires once per response: after the last byte is handed to the OS, or when its socket is destroyed.
@@ -229,12 +289,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     res.setHeader('x-request-id', scope.requestId);
     inFlight.set(res, scope);
     res.once('close', () => {
+      // A response that never began (its socket went first) has no status to count.
+      if (res.headersSent) metrics?.httpResponse(routeOf(pathname), res.statusCode);
       scope.dispose();
       inFlight.delete(res);
       if (inFlight.size === 0) onIdle?.();
     });
     requestScope.run(scope, () => {
-      handleHttp(server, contextFor, config.cors, req, res).catch((error: unknown) => {
+      handleHttp(server, contextFor, config.cors, { readiness, metrics }, req, res).catch((error: unknown) => {
         // Already answered (503 at the end of the grace period): the client has what it will get.
         if (res.writableEnded) return;
         logger.error('http handler failed', { message: error instanceof Error ? error.message : String(error) });
@@ -295,6 +357,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     client: resolvedClient,
     store,
     emulator,
+    metrics,
     execute(request, options = {}) {
       return requestScope.run(createRequestScope(), async () => {
         const caller = options.caller ?? LOCAL_CALLER;
@@ -325,21 +388,42 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           registry.close(),
           authenticator.close(),
           ownsStore ? store.close() : undefined,
+          // Exports the spans still buffered.
+          tracing?.shutdown(),
         ]);
+        // Last: the adapters above leave their shared rate budgets through it.
+        if (redis !== null) await closeRedis(redis);
       })();
       return stopping;
     },
   };
 }
 
+/** The operations endpoints' parts (README, Operations). */
+interface OperationsRoutes {
+  readonly readiness: Readiness;
+  readonly metrics: Metrics | null;
+}
+
+// Private: how the HTTP response counter names a path (a fixed set: paths are the caller's choice).
+function routeOf(pathname: string): HttpRoute {
+  if (pathname === '/' || pathname === '/graphql') return 'graphql';
+  if (pathname === '/health') return 'health';
+  if (pathname === '/ready') return 'ready';
+  if (pathname === '/metrics') return 'metrics';
+  return 'other';
+}
+
 // Private: one HTTP exchange. Only `/` and `/graphql` serve GraphQL (GET for queries and the landing page, POST for
-// everything, OPTIONS for CORS preflights); `/health` answers liveness probes without touching ThoughtSpot. After
+// everything, OPTIONS for CORS preflights); `/health` answers liveness probes without touching ThoughtSpot, `/ready`
+// readiness probes (the default connection and the store answer), `/metrics` Prometheus scrapes. After
 // each wait the response may already have been answered by shutdown (503 at the end of the grace period), and then
 // nothing more is written.
 async function handleHttp(
   server: ApolloServer<Context>,
   contextFor: (authorization: string | undefined | null) => Promise<() => Promise<Context>>,
   cors: CorsPolicy,
+  operations: OperationsRoutes,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -347,6 +431,20 @@ async function handleHttp(
   if (url.pathname === '/health') {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
     return sendJson(res, 200, { status: 'ok' });
+  }
+  if (url.pathname === '/ready') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+    const report = await operations.readiness.check();
+    if (res.writableEnded) return;
+    return sendJson(res, report.ready ? 200 : 503, report.body, { 'cache-control': 'no-store' });
+  }
+  if (url.pathname === '/metrics' && operations.metrics !== null) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+    const scraped = await operations.metrics.scrape();
+    if (res.writableEnded) return;
+    res.writeHead(200, { 'content-type': scraped.contentType, 'content-length': Buffer.byteLength(scraped.body), 'cache-control': 'no-store' });
+    res.end(scraped.body);
+    return;
   }
   if (url.pathname !== '/' && url.pathname !== '/graphql') return sendJson(res, 404, { status: 'not found' });
   if (req.method === 'OPTIONS') return answerOptions(cors, req, res);
@@ -551,17 +649,10 @@ export function createProcessGuards(logger: Logger, exit: (code: number) => void
 }
 
 /**
- * A JSON-lines logger on stderr (stdout is left to what main.ts prints for people). Lines below `level` are dropped;
- * the adapter already redacts credentials from the fields it logs.
+ * A JSON-lines logger on stderr (stdout is left to what main.ts prints for people), backed by pino: lines below
+ * `level` are dropped, each carries the request id of the request it was written in, credential fields are redacted
+ * (on top of the adapter's own redaction) and long strings are cut (observability/logging.ts).
  */
-export function createConsoleLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line + '\n')): Logger {
-  const threshold = LOG_LEVELS.indexOf(level);
-  const at =
-    (name: Exclude<LogLevel, 'silent'>) =>
-    (message: string, fields: Record<string, unknown> = {}): void => {
-      if (LOG_LEVELS.indexOf(name) >= threshold && level !== 'silent') {
-        write(JSON.stringify({ time: new Date().toISOString(), level: name, message, ...fields }));
-      }
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+export function createConsoleLogger(level: LogLevel, write?: (line: string) => void): Logger {
+  return createPinoLogger({ level, ...(write === undefined ? {} : { write }) });
 }

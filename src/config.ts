@@ -161,6 +161,33 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly secrets: SecretsConfig;
   readonly store: StoreConfig;
+  /**
+   * REDIS_URL: what every replica shares (DESIGN.md §7), today each ThoughtSpot connection's rate budget; null when
+   * unset, and then each process paces itself alone. The URL may hold a password: never log it.
+   */
+  readonly redis: { readonly url: string } | null;
+  /** Tokens `embedTokenCreate` mints for end users of the host application. */
+  readonly embed: {
+    /** EMBED_TOKEN_MAX_VALIDITY_S: the longest validity a caller may ask for, in seconds. */
+    readonly maxTokenValidityS: number;
+  };
+  /** Metrics, tracing and the readiness probe (README, Operations). */
+  readonly observability: ObservabilityConfig;
+}
+
+/** What the operations endpoints and exporters do. */
+export interface ObservabilityConfig {
+  /** METRICS_ENABLED: serve Prometheus metrics on `GET /metrics` (otherwise that path is a 404). */
+  readonly metrics: boolean;
+  /**
+   * OTEL_EXPORTER_OTLP_ENDPOINT: base URL of an OTLP/HTTP collector (spans go to `<url>/v1/traces`); null disables
+   * tracing, and then no OpenTelemetry module is loaded at all.
+   */
+  readonly otlpEndpoint: string | null;
+  /** OTEL_SERVICE_NAME: the `service.name` resource attribute of the spans. */
+  readonly serviceName: string;
+  /** READY_CACHE_MS: how long `/ready` reuses its last answer from ThoughtSpot, so probes cost at most one call each. */
+  readonly readyCacheMs: number;
 }
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, in the order of the README's configuration table. */
@@ -219,6 +246,16 @@ export const CONFIG_DEFAULTS = {
   AUTH_CLAIM_ORGS: 'orgs',
   AUTH_CLAIM_CONNECTION: 'conn',
   STORE_PATH: './.data/directory.db',
+  // An embedded session usually outlives its first token, and the embedding SDK asks the host for a new one when it
+  // expires; an hour keeps a leaked token useful for an hour at most while sparing the host a mint every few minutes.
+  // The bounds: under a minute a token can expire before the page that asked for it has loaded; a day is the
+  // longest validity ThoughtSpot's own examples use (CONTRACT.md §2.2).
+  EMBED_TOKEN_MAX_VALIDITY_S: 3_600,
+  METRICS_ENABLED: true,
+  OTEL_SERVICE_NAME: 'thoughtspot-directory-subgraph',
+  // Kubernetes probes every 10 s by default: 5 s of reuse means each replica costs ThoughtSpot at most one
+  // `auth/session/user` call per probe period, however many probes (readiness, a load balancer's, a person's) ask.
+  READY_CACHE_MS: 5_000,
 } as const;
 
 /**
@@ -357,6 +394,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const auth = parseAuth(read, url !== undefined, environment, problems);
   const secrets = parseSecrets(read, environment, problems);
   const store = parseStore(read, problems);
+  const redis = parseRedis(read, problems);
+  const maxTokenValidityS = integer(
+    read('EMBED_TOKEN_MAX_VALIDITY_S'),
+    'EMBED_TOKEN_MAX_VALIDITY_S',
+    60,
+    86_400,
+    CONFIG_DEFAULTS.EMBED_TOKEN_MAX_VALIDITY_S,
+    problems,
+  );
+
+  const observability = parseObservability(read, problems);
 
   if (problems.length > 0 || directory === undefined || auth === null || store === null) throw new ConfigError(problems);
   const connectionId =
@@ -377,6 +425,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     auth,
     secrets,
     store,
+    redis,
+    embed: { maxTokenValidityS },
+    observability,
   });
 }
 
@@ -561,6 +612,60 @@ function parseStore(read: Read, problems: string[]): StoreConfig | null {
     return null;
   }
   return { kind: 'postgres', url: databaseUrl };
+}
+
+// Private: REDIS_URL carries a password too, so its problems are described, never quoted. A database number may
+// follow the host (rediss://cache.internal:6380/2), as ioredis reads it.
+function parseRedis(read: Read, problems: string[]): { readonly url: string } | null {
+  const raw = read('REDIS_URL');
+  if (raw === undefined) return null;
+  const url = raw.includes('://') && URL.canParse(raw) ? new URL(raw) : null;
+  const got =
+    url === null
+      ? 'a value that is not a URL'
+      : url.protocol !== 'redis:' && url.protocol !== 'rediss:'
+        ? `a URL with the scheme ${JSON.stringify(url.protocol.slice(0, -1))}`
+        : url.hostname === ''
+          ? 'a URL without a host'
+          : /^\/?\d*$/.test(url.pathname)
+            ? null
+            : 'a URL whose path is not a database number';
+  if (got === null) return { url: raw };
+  problems.push(
+    `REDIS_URL must be a redis:// or rediss:// URL with a host and at most a database number (e.g. rediss://:password@cache.internal:6380/0), but got: ${got}.`,
+  );
+  return null;
+}
+
+// Private: METRICS_ENABLED, the OpenTelemetry variables (their standard names, so a platform that sets them for every
+// service configures this one too) and READY_CACHE_MS. The collector URL may carry a path (a gateway's prefix) but no
+// credentials: those belong in OTEL_EXPORTER_OTLP_HEADERS, which the exporter reads itself.
+function parseObservability(read: Read, problems: string[]): ObservabilityConfig {
+  const metricsRaw = read('METRICS_ENABLED');
+  let metrics: boolean = CONFIG_DEFAULTS.METRICS_ENABLED;
+  if (metricsRaw === 'true' || metricsRaw === 'false') metrics = metricsRaw === 'true';
+  else if (metricsRaw !== undefined) problems.push(`METRICS_ENABLED must be true or false, but got: ${JSON.stringify(metricsRaw)}.`);
+  const endpointRaw = read('OTEL_EXPORTER_OTLP_ENDPOINT');
+  let otlpEndpoint: string | null = null;
+  if (endpointRaw !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(endpointRaw);
+    } catch {
+      // Described below.
+    }
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+      problems.push(
+        `OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) URL of an OTLP/HTTP collector without credentials, query or fragment (e.g. http://otel-collector:4318), but got: ${JSON.stringify(redactUrl(endpointRaw))}.`,
+      );
+    } else otlpEndpoint = url.href.replace(/\/+$/, '');
+  }
+  const serviceName = read('OTEL_SERVICE_NAME') ?? CONFIG_DEFAULTS.OTEL_SERVICE_NAME;
+  if (!/^[^\s\p{Cc}]{1,128}$/u.test(serviceName)) {
+    problems.push(`OTEL_SERVICE_NAME must be 1 to 128 characters without spaces, but got: ${JSON.stringify(serviceName)}.`);
+  }
+  const readyCacheMs = integer(read('READY_CACHE_MS'), 'READY_CACHE_MS', 0, 300_000, CONFIG_DEFAULTS.READY_CACHE_MS, problems);
+  return { metrics, otlpEndpoint, serviceName, readyCacheMs };
 }
 
 // Private: integers only (no "5s", no "1e3"); the message states the accepted range.

@@ -132,6 +132,8 @@ export interface Services {
   readonly production: boolean;
   /** The connection configured by environment, as `thoughtSpotConnections` shows it. */
   readonly defaultConnection: { readonly id: string; readonly name: string; readonly baseUrl: string; readonly username: string };
+  /** The longest validity, in seconds, of a token `embedTokenCreate` mints (config.ts `embed`). */
+  readonly embedTokenMaxValidityS: number;
 }
 
 /** The GraphQL context every resolver receives. */

@@ -32,8 +32,11 @@ export interface ResolvedConnection {
   readonly client: ThoughtSpotClient;
 }
 
-/** Builds an adapter client for a cluster (app.ts owns the options every client shares). */
-export type ClientFactory = (baseUrl: string, credentials: ServiceCredentials) => ThoughtSpotClient;
+/**
+ * Builds an adapter client for a cluster (app.ts owns the options every client shares). The connection's id names
+ * its rate budget when the replicas share one (REDIS_URL).
+ */
+export type ClientFactory = (baseUrl: string, credentials: ServiceCredentials, connectionId: string) => ThoughtSpotClient;
 
 /** Decrypts a stored connection's credential (secrets.ts, bound to the deployment's keys). */
 export type CredentialReader = (connection: Connection) => ServiceCredentials;
@@ -91,7 +94,7 @@ export function createConnectionRegistry(deps: RegistryDependencies): Connection
       return { id, client: cached.client };
     }
     await retire(id);
-    const client = deps.createClient(row.baseUrl, deps.credentials(row));
+    const client = deps.createClient(row.baseUrl, deps.credentials(row), id);
     cache.set(id, { version: row.version, client, checkedAt: now() });
     return { id, client };
   };

@@ -14,6 +14,7 @@ import DataLoader from 'dataloader';
 import type { GroupSearch, PageRequest, SortOptions} from '../thoughtspot/index.js';
 import { canonicalKey, toError } from './align.js';
 import { subGroupClosure } from './membership.js';
+import { observed, type BatchObserver } from './observe.js';
 import { type GroupNode, toGroupNode } from './models.js';
 import { belongsTo } from './orgs.js';
 import type { DirectoryReads } from './tenancy.js';
@@ -50,13 +51,13 @@ export interface GroupLoaders {
 }
 
 /** @internal Creates the group loaders for one request. */
-export function createGroupLoaders(client: DirectoryReads): GroupLoaders {
+export function createGroupLoaders(client: DirectoryReads, observe?: BatchObserver): GroupLoaders {
   return {
-    groupIndex: new DataLoader<number, GroupIndex>((orgIds) =>
-      Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId).catch(toError))),
+    groupIndex: new DataLoader<number, GroupIndex>(
+      observed('groupIndex', observe, (orgIds) => Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId).catch(toError)))),
     ),
     groupSearch: new DataLoader<GroupSearchKey, GroupNode[], string>(
-      (keys) => Promise.all(keys.map((key) => searchGroupPage(client, key).catch(toError))),
+      observed('groupSearch', observe, (keys) => Promise.all(keys.map((key) => searchGroupPage(client, key).catch(toError)))),
       { cacheKeyFn: canonicalKey },
     ),
   };

@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { OrgRecord, OrgSearch} from '../thoughtspot/index.js';
 import { canonicalKey, toError } from './align.js';
+import { observed, type BatchObserver } from './observe.js';
 import type { DirectoryReads } from './tenancy.js';
 
 /** The Primary Org's id: where cluster-wide calls run. */
@@ -34,7 +35,7 @@ export interface OrgLoaders {
 }
 
 /** @internal Creates the Org loaders for one request. */
-export function createOrgLoaders(client: DirectoryReads): OrgLoaders {
+export function createOrgLoaders(client: DirectoryReads, observe?: BatchObserver): OrgLoaders {
   let index: Promise<OrgIndex> | undefined;
   const orgIndex = (): Promise<OrgIndex> => {
     index ??= client.searchOrgs({ orgId: PRIMARY_ORG_ID }, {}).then(indexOrgs);
@@ -49,10 +50,11 @@ export function createOrgLoaders(client: DirectoryReads): OrgLoaders {
     // Distinct filters cannot share a call (every field narrows the answer), so each key is its own call; the
     // loader still deduplicates identical filters within the request.
     orgSearch: new DataLoader<OrgSearch, OrgRecord[], string>(
-      (queries) =>
+      observed('orgSearch', observe, (queries) =>
         Promise.all(
           queries.map((query) => client.searchOrgs({ orgId: PRIMARY_ORG_ID }, query).catch((error: unknown) => toError(error))),
         ),
+      ),
       { cacheKeyFn: canonicalKey },
     ),
   };

@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import { type RoleNode, toRoleNode } from './models.js';
 import { toError } from './align.js';
 import { belongsTo } from './orgs.js';
+import { observed, type BatchObserver } from './observe.js';
 import type { DirectoryReads } from './tenancy.js';
 
 /** Every role of one Org, indexed. */
@@ -27,10 +28,10 @@ export interface RoleLoaders {
 }
 
 /** @internal Creates the role loaders for one request. */
-export function createRoleLoaders(client: DirectoryReads): RoleLoaders {
+export function createRoleLoaders(client: DirectoryReads, observe?: BatchObserver): RoleLoaders {
   return {
-    roleIndex: new DataLoader<number, RoleIndex>((orgIds) =>
-      Promise.all(orgIds.map((orgId) => loadRoleIndex(client, orgId).catch(toError))),
+    roleIndex: new DataLoader<number, RoleIndex>(
+      observed('roleIndex', observe, (orgIds) => Promise.all(orgIds.map((orgId) => loadRoleIndex(client, orgId).catch(toError)))),
     ),
   };
 }

@@ -8,6 +8,7 @@ import DataLoader from 'dataloader';
 import type { PageRequest, SortOptions, UserRecord, UserSearch } from '../thoughtspot/index.js';
 import { bucketBy, canonicalKey, settleBuckets, toError } from './align.js';
 import { loadMembers, type MemberKey } from './members.js';
+import { observed, type BatchObserver } from './observe.js';
 import type { DirectoryReads } from './tenancy.js';
 import {
   findInOrg,
@@ -39,7 +40,7 @@ export interface UserLoaders {
 }
 
 /** @internal Creates the user loaders for one request. */
-export function createUserLoaders(client: DirectoryReads, options: UserBatchOptions): UserLoaders {
+export function createUserLoaders(client: DirectoryReads, options: UserBatchOptions, observe?: BatchObserver): UserLoaders {
   const prime: Prime = (orgId, rows) => {
     for (const row of rows) {
       userInOrg.prime({ orgId, by: 'id', value: row.id }, row);
@@ -56,18 +57,18 @@ export function createUserLoaders(client: DirectoryReads, options: UserBatchOpti
     scan: (orgIds, refs) => scanForUsers(client, options.scanPageSize, prime, lookup, orgIds, refs),
   };
   const userInOrg: DataLoader<UserInOrgKey, UserRecord, string> = new DataLoader<UserInOrgKey, UserRecord, string>(
-    (keys) => {
+    observed('userInOrg', observe, (keys) => {
       const buckets = bucketBy(keys, (key) => String(key.orgId));
       return settleBuckets(keys.length, buckets, (bucket) => findInOrg(reads, bucket));
-    },
+    }),
     { cacheKeyFn: (key) => `${key.orgId}|${refKey(key)}` },
   );
   const userByKey: DataLoader<UserRef, UserRecord, string> = new DataLoader<UserRef, UserRecord, string>(
-    (refs) => loadUsersByKey(reads, userInOrg, refs),
+    observed('userByKey', observe, (refs) => loadUsersByKey(reads, userInOrg, refs)),
     { cacheKeyFn: refKey },
   );
   const userSearch = new DataLoader<UserSearchKey, UserRecord[], string>(
-    (keys) =>
+    observed('userSearch', observe, (keys) =>
       Promise.all(
         keys.map(async (key) => {
           if (key.page.size === 0) return [];
@@ -80,13 +81,14 @@ export function createUserLoaders(client: DirectoryReads, options: UserBatchOpti
           }
         }),
       ),
+    ),
     { cacheKeyFn: canonicalKey },
   );
   const members = new DataLoader<MemberKey, UserRecord[], string>(
-    (keys) => {
+    observed('members', observe, (keys) => {
       const buckets = bucketBy(keys, (key) => canonicalKey([key.orgId, key.via, key.filter, key.sort]));
       return settleBuckets(keys.length, buckets, (bucket) => loadMembers(client, bucket, prime));
-    },
+    }),
     { cacheKeyFn: canonicalKey },
   );
   return { userInOrg, userByKey, userSearch, members };

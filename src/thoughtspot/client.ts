@@ -5,9 +5,10 @@
 import type { Dispatcher } from 'undici';
 import type { OrgScope, PageRequest, ThoughtSpotClient, ThoughtSpotClientOptions } from './types.js';
 import { ThoughtSpotProtocolError } from './errors.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
 import { SecretRegistry } from './redact.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type Limiter } from './rate-limiter.js';
+import { SharedRateLimiter, type SharedLimiterLog } from './shared-limiter.js';
 import { CircuitBreaker } from './breaker.js';
 import { Semaphore } from './semaphore.js';
 import { Pipeline } from './pipeline.js';
@@ -48,6 +49,13 @@ export interface ClientInternals {
   readonly clock?: MonotonicClock;
 }
 
+// Private: the in-process bucket by default; with a shared budget, the fair queue in front of it (shared-limiter.ts).
+function createLimiter(rateLimit: ResolvedOptions['rateLimit'], clock: MonotonicClock, log: SharedLimiterLog): Limiter | null {
+  if (rateLimit === null) return null;
+  const { requestsPerSecond, burst, shared } = rateLimit;
+  return shared === undefined ? new RateLimiter(requestsPerSecond, burst, clock) : new SharedRateLimiter(requestsPerSecond, burst, shared, log, clock);
+}
+
 /**
  * `createThoughtSpotClient` with its internal parts replaceable.
  *
@@ -76,8 +84,7 @@ export function buildThoughtSpotClient(options: ThoughtSpotClientOptions, intern
   // monotonic clock, because a frozen test clock for token expiry must not freeze the rate limiter.
   let pipeline: Pipeline | null = null;
   const semaphore = new Semaphore(resolved.maxConcurrency);
-  const limiter =
-    resolved.rateLimit === null ? null : new RateLimiter(resolved.rateLimit.requestsPerSecond, resolved.rateLimit.burst, clock);
+  const limiter = createLimiter(resolved.rateLimit, clock, (level, message, fields) => pipeline?.log(level, message, fields));
   const breaker = new CircuitBreaker(resolved.failureThreshold, resolved.cooldownMs, resolved.now, (from, to, failures) => {
     const level = to === 'open' ? 'warn' : 'info';
     pipeline?.log(level, `ThoughtSpot circuit breaker ${from} -> ${to}`, { from, to, consecutiveFailures: failures, cooldownMs: resolved.cooldownMs });
@@ -196,6 +203,7 @@ export function buildThoughtSpotClient(options: ThoughtSpotClientOptions, intern
       if (closed) return;
       closed = true;
       tokenManager.clear();
+      await limiter?.close?.();
       if (!ownsDispatcher) return;
       // Let in-flight requests finish briefly; a hung upstream must not hold shutdown hostage.
       let timer: NodeJS.Timeout | undefined;

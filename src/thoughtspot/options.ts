@@ -3,7 +3,7 @@
 
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
-import type { CallContext, ServiceCredentials, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
+import type { CallContext, ServiceCredentials, SharedRateBudget, ThoughtSpotClientOptions, UpstreamCallEvent } from './types.js';
 
 /** TCP/TLS connect timeout of the built-in pool (an injected dispatcher keeps its own). */
 const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
@@ -58,7 +58,7 @@ export interface ResolvedOptions {
   readonly maxRetries: number;
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
-  readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number } | null;
+  readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number; readonly shared?: SharedRateBudget } | null;
   readonly failureThreshold: number;
   readonly cooldownMs: number;
   readonly tokenValiditySeconds: number;
@@ -183,9 +183,15 @@ export function resolveOptions(options: ThoughtSpotClientOptions): ResolvedOptio
     if (typeof raw.rateLimit !== 'object' || raw.rateLimit === null) {
       problems.push(`rateLimit must be an object or false, but got: ${show(raw.rateLimit)}`);
     } else {
+      const shared = raw.rateLimit.shared;
+      const methods = ['take', 'hold', 'close'] as const;
+      if (shared !== undefined && (typeof shared !== 'object' || shared === null || methods.some((name) => typeof shared[name] !== 'function'))) {
+        problems.push(`rateLimit.shared must be a SharedRateBudget (an object with take(), hold() and close()), but got: ${show(shared)}`);
+      }
       rateLimit = {
         requestsPerSecond: positive('rateLimit.requestsPerSecond', raw.rateLimit.requestsPerSecond, DEFAULT_REQUESTS_PER_SECOND),
         burst: integer('rateLimit.burst', raw.rateLimit.burst, DEFAULT_BURST, 0),
+        ...(shared === undefined ? {} : { shared }),
       };
     }
   }

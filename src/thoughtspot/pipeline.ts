@@ -28,7 +28,7 @@ import {
 import { errorFromResponse, parseErrorBody } from './error-body.js';
 import { redactText, redactValue, sanitizeCause, type SecretRegistry } from './redact.js';
 import { backoffDelayMs, isRetryable, parseRetryAfter, type CallKind, type RetryPolicy } from './retry.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { Limiter } from './rate-limiter.js';
 import type { BreakerOutcome, CircuitBreaker } from './breaker.js';
 import type { Semaphore } from './semaphore.js';
 import type { TokenManager } from './auth.js';
@@ -77,7 +77,8 @@ export interface PipelineDeps {
   readonly bodyTimeoutMs: number;
   readonly deadlineMs: number;
   readonly retry: RetryPolicy;
-  readonly limiter: RateLimiter | null;
+  /** Client-side pacing (rate-limiter.ts): one budget per process, or one shared by every replica. */
+  readonly limiter: Limiter | null;
   readonly breaker: CircuitBreaker;
   readonly semaphore: Semaphore;
   readonly registry: SecretRegistry;
@@ -328,6 +329,8 @@ export class Pipeline {
     let sentAt = 0;
     let status: number | null = null;
     let errorCode: string | null = null;
+    let rows: number | undefined;
+    let rateLimitWaitMs: number | undefined;
     try {
       // The request's own say (its upstream call budget), once the call holds a concurrency slot and before it takes a
       // rate-limit slot, so a refused call costs other requests nothing: a refusal is the caller's abort.
@@ -347,7 +350,9 @@ export class Pipeline {
       if (this.deps.limiter !== null) {
         state.queue = 'rate-limit';
         const remainingMs = call.remainingMs();
+        const waitFrom = this.deps.clock.now();
         const refused = await this.deps.limiter.acquire(signal, { maxWaitMs: remainingMs, flow });
+        rateLimitWaitMs = this.deps.clock.now() - waitFrom;
         if (refused !== undefined) {
           const why = `the client-side rate limit has no slot for this call for another ${Math.ceil(refused.refused)} ms, beyond its remaining deadline of ${Math.floor(remainingMs)} ms`;
           return { ok: false, error: this.overloaded(spec, orgId, state, 'rate-limit', why), sent: false };
@@ -390,12 +395,13 @@ export class Pipeline {
         errorCode = result.error.code;
         return { ok: false, error: result.error, sent: true, ...(token === undefined ? {} : { token }) };
       }
+      if (Array.isArray(result.value)) rows = result.value.length;
       return { ok: true, value: result.value, sent: true };
     } finally {
       release();
       if (admittedProbe !== null) {
         this.deps.breaker.record(outcome, admittedProbe);
-        this.report(spec, orgId, status, this.deps.clock.now() - sentAt, attempt, errorCode);
+        this.report(spec, orgId, status, this.deps.clock.now() - sentAt, attempt, errorCode, { rows, rateLimitWaitMs });
       }
     }
   }
@@ -506,6 +512,7 @@ export class Pipeline {
     durationMs: number,
     attempt: number,
     errorCode: string | null,
+    extra: { readonly rows: number | undefined; readonly rateLimitWaitMs: number | undefined },
   ): void {
     const event: UpstreamCallEvent = {
       endpoint: spec.endpoint,
@@ -514,6 +521,9 @@ export class Pipeline {
       durationMs: Math.round(durationMs * 1000) / 1000,
       attempt,
       errorCode,
+      ...(extra.rows === undefined ? {} : { rows: extra.rows }),
+      ...(extra.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: Math.round(extra.rateLimitWaitMs * 1000) / 1000 }),
+      ...(spec.detached === true ? { serviceTokenMint: true as const } : {}),
     };
     this.log('debug', 'ThoughtSpot call', { ...event });
     if (this.deps.onUpstreamCall === undefined) return;

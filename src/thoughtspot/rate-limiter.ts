@@ -19,6 +19,28 @@ export interface AcquireOptions {
 }
 
 /**
+ * What the pipeline needs of a rate limiter (pipeline.ts): a slot before each attempt leaves, handed out in turn
+ * between flows and refused at once when it would come after the call's deadline; and a way to slow every call down
+ * after ThoughtSpot answered 429. `RateLimiter` below is the default, one budget per process; `SharedRateLimiter`
+ * (shared-limiter.ts) keeps the same queue and takes its slots from a budget that every replica shares.
+ */
+export interface Limiter {
+  /**
+   * Wait for a slot and take it. Resolves when the request may leave; rejects with the signal's reason if it aborts
+   * first. When the expected wait exceeds `maxWaitMs`, it does not queue and returns `{ refused: expectedWaitMs }`.
+   */
+  acquire(signal: AbortSignal, options?: AcquireOptions): Promise<{ readonly refused: number } | undefined>;
+  /** Grant no slot before `time` (on the pipeline's monotonic clock), then resume with the burst allowance spent. */
+  holdUntil(time: number): void;
+  /** Empty the bucket: the next requests go at the steady rate. */
+  drain(): void;
+  /** Requests waiting for a slot. */
+  readonly queued: number;
+  /** Release what the limiter holds outside this process (the client's `close()` calls it). */
+  close?(): Promise<void>;
+}
+
+/**
  * A token bucket written as GCRA (the "virtual scheduling" form): one number, the theoretical arrival time of the
  * next request, replaces the bucket level, so every decision is O(1) and exact. `burst` means what it means in
  * nginx's `limit_req burst=N nodelay`, which is how ThoughtSpot documents its limit: N requests beyond the steady
@@ -30,7 +52,7 @@ export interface AcquireOptions {
  * most `burst + 1` go together, then pacing resumes. It also means fairness costs nothing: who goes next is decided
  * only when a slot is free, so a flow that starts waiting late is not stuck behind slots promised earlier.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   /** Milliseconds between two requests at the steady rate. */
   readonly intervalMs: number;
   /** How far ahead of the steady schedule a burst may run, in milliseconds. */

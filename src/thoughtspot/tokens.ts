@@ -2,7 +2,7 @@
 // are minted by auth.ts through `mintServiceToken`; the other functions mint or manage end users' tokens.
 
 import type { TokenRecord, TokenValidationRecord } from './records.js';
-import type { CallOptions, ObjectTokenRequest, OrgScope, ServiceCredentials, UserTokenRequest } from './types.js';
+import type { CallOptions, ObjectTokenRequest, OrgScope, ServiceCredentials, UserParameters, UserTokenRequest } from './types.js';
 import type { CallSpec, Pipeline } from './pipeline.js';
 import { ThoughtSpotRequestError } from './errors.js';
 import { serviceTokenBody, toTokenRecord } from './auth.js';
@@ -99,6 +99,20 @@ function userTokenBody(credentials: ServiceCredentials, endpoint: string, input:
     display_name: input.displayName,
     email: input.email,
     group_identifiers: input.groupIdentifiers,
+    user_parameters: input.userParameters === undefined ? undefined : userParametersWire(input.userParameters),
+  });
+}
+
+// Private: `User_Parameter_Options` as the contract spells it; the tables become `LOGICAL_TABLE` objects.
+function userParametersWire(parameters: UserParameters): Record<string, unknown> {
+  return withoutUndefined({
+    objects: parameters.tables?.map((identifier) => ({ type: 'LOGICAL_TABLE', identifier })),
+    runtime_filters: parameters.runtimeFilters?.map((filter) =>
+      withoutUndefined({ column_name: filter.columnName, operator: filter.operator, values: [...filter.values], persist: filter.persist }),
+    ),
+    parameters: parameters.parameters?.map((parameter) =>
+      withoutUndefined({ name: parameter.name, values: [...parameter.values], persist: parameter.persist }),
+    ),
   });
 }
 

@@ -33,6 +33,12 @@ export interface UpstreamCallEvent {
   readonly attempt: number;
   /** The adapter error code when the attempt failed (`TS_ERR_*`). */
   readonly errorCode: string | null;
+  /** Records in a successful list answer (the searches); absent for other answers. For rows-read metrics. */
+  readonly rows?: number;
+  /** Time the attempt waited for a client-side rate-limit slot; absent when the client has no rate limiter. */
+  readonly rateLimitWaitMs?: number;
+  /** True on the adapter's own service-token mints (one serves every request), absent otherwise. */
+  readonly serviceTokenMint?: true;
 }
 
 /** Service credentials: trusted authentication (secret key) or a password. Never both (CONTRACT.md §2.1). */
@@ -68,6 +74,34 @@ export interface CallContext {
   readonly beforeSend?: () => void;
 }
 
+/** The rate a shared budget paces at, as `rateLimit` states it. */
+export interface SharedRateLimits {
+  readonly requestsPerSecond: number;
+  /** Requests beyond the steady rate that may leave at once (nginx `burst`: the bucket holds burst + 1). */
+  readonly burst: number;
+}
+
+/**
+ * A connection's rate budget shared by every process that talks to it: replicas behind one router reach ThoughtSpot
+ * from one client IP, and ThoughtSpot's limit is per IP. The adapter asks for one slot before each attempt leaves
+ * (retries and service-token mints included), one question at a time per client, and decides locally which of its
+ * waiting calls gets it. src/ratelimit implements it in Redis. Answers that take longer than
+ * `SHARED_BUDGET_TIMEOUT_MS` (250 ms) are not waited for: the adapter then paces locally.
+ */
+export interface SharedRateBudget {
+  /**
+   * Take one slot if the shared bucket has one now and resolve to 0; otherwise take nothing and resolve to how many
+   * milliseconds until one may be free. Rejects when the budget cannot be reached.
+   */
+  take(limits: SharedRateLimits): Promise<number>;
+  /** Grant nobody a slot for `ms`, then resume at the steady rate with the burst spent (after ThoughtSpot's 429). */
+  hold(ms: number, limits: SharedRateLimits): Promise<void>;
+  /** Processes that shared the budget lately, this one included (at least 1): what local pacing divides the rate by. */
+  readonly sharers: number;
+  /** Leave the budget (this process stops counting as a sharer). Connections behind it are their owner's to close. */
+  close(): Promise<void>;
+}
+
 /** Options of `createThoughtSpotClient`. Everything but `baseUrl` and `credentials` has a production default. */
 export interface ThoughtSpotClientOptions {
   /** Cluster URL, e.g. `https://acme.thoughtspot.cloud` (no trailing `/api/rest/2.0`). */
@@ -83,8 +117,14 @@ export interface ThoughtSpotClientOptions {
     readonly deadlineMs?: number;
   };
   readonly retry?: { readonly maxRetries?: number; readonly minDelayMs?: number; readonly maxDelayMs?: number };
-  /** Client-side token bucket; `false` disables it. */
-  readonly rateLimit?: { readonly requestsPerSecond?: number; readonly burst?: number } | false;
+  /**
+   * Client-side token bucket; `false` disables it. With `shared`, the bucket is one that every replica shares
+   * (`SharedRateBudget`) and this process keeps only the fair queue in front of it; while the shared budget does not
+   * answer, calls are paced locally at `requestsPerSecond / shared.sharers` (burst likewise) until it does.
+   */
+  readonly rateLimit?:
+    | { readonly requestsPerSecond?: number; readonly burst?: number; readonly shared?: SharedRateBudget }
+    | false;
   readonly breaker?: { readonly failureThreshold?: number; readonly cooldownMs?: number };
   /** Validity requested for service tokens (seconds). */
   readonly tokenValiditySeconds?: number;
@@ -330,6 +370,47 @@ export interface GroupImport {
   readonly deleteUnspecifiedGroups?: boolean;
 }
 
+/** Runtime filter operators of `user_parameters.runtime_filters` (CONTRACT.md §10). */
+export type RuntimeFilterOperator =
+  | 'EQ'
+  | 'NE'
+  | 'LT'
+  | 'LE'
+  | 'GT'
+  | 'GE'
+  | 'IN'
+  | 'BW'
+  | 'CONTAINS'
+  | 'BEGINS_WITH'
+  | 'ENDS_WITH'
+  | 'BW_INC'
+  | 'BW_INC_MIN'
+  | 'BW_INC_MAX'
+  | 'LIKE'
+  | 'NOT_IN';
+
+/**
+ * Row-level-security values a token carries (`user_parameters` of `auth/token/full`, CONTRACT.md §10): runtime
+ * filters on columns and values of parameters, on the given logical tables (every table when `tables` is absent).
+ * ThoughtSpot deprecated the field in 10.4.0.cl in favour of `auth/token/custom`, and still honours it.
+ */
+export interface UserParameters {
+  /** GUIDs or names of the logical tables the filters and parameters apply to. */
+  readonly tables?: readonly string[];
+  readonly runtimeFilters?: readonly {
+    readonly columnName: string;
+    readonly operator: RuntimeFilterOperator;
+    readonly values: readonly string[];
+    /** Keep the filter on the user for later sessions too (9.12.0.cl+). */
+    readonly persist?: boolean;
+  }[];
+  readonly parameters?: readonly {
+    readonly name: string;
+    readonly values: readonly string[];
+    readonly persist?: boolean;
+  }[];
+}
+
 /** `auth/token/full` on behalf of an end user (embedded sessions, JIT provisioning). Needs trusted authentication. */
 export interface UserTokenRequest {
   readonly username: string;
@@ -339,6 +420,8 @@ export interface UserTokenRequest {
   readonly displayName?: string;
   readonly email?: string;
   readonly groupIdentifiers?: readonly string[];
+  /** Row-level-security values (`user_parameters`). */
+  readonly userParameters?: UserParameters;
 }
 
 /** `auth/token/object`: a read-only token for one metadata object, on behalf of an end user (trusted authentication). */

@@ -25,6 +25,7 @@ import {
   type SeedSpec,
   type StartEmulatorOptions,
 } from '../../src/emulator/index.js';
+import type { Logger } from '../../src/logger.js';
 import type { RequestLogEntry } from '../../src/plugins/request-log.js';
 import { executeData, executeSingle, isTokenMint, type Operation } from './graphql.js';
 
@@ -43,6 +44,8 @@ export interface TestStackOptions {
   /** Extra environment for `loadConfig` (e.g. `THOUGHTSPOT_CONNECTION_ID`). */
   readonly env?: Readonly<Record<string, string>>;
   readonly fidelity?: StartEmulatorOptions['fidelity'];
+  /** The app's logger (default: the console logger at LOG_LEVEL silent), for tests that read what is logged. */
+  readonly logger?: Logger;
 }
 
 /** What a piece of work cost upstream, as `TestStack.measure` reports it. */
@@ -129,6 +132,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const pool = new Pool(emulator.url, { connections: 16, keepAliveTimeout: 1_000 });
   const requestLog: RequestLogEntry[] = [];
   const created = await createApp(config, {
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     dispatcher: trackUpstream(pool, activity),
     onRequestLog: (entry) => {
       requestLog.push(entry);

@@ -28,7 +28,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'errors/codes.ts',
     'errors/format.ts',
     'logger.ts',
+    'observability/index.ts',
     'plugins/',
+    'ratelimit/index.ts',
     'schema.ts',
     'secrets.ts',
     'store/index.ts',
@@ -46,7 +48,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'store/index.ts',
     'thoughtspot/index.ts',
   ],
-  'plugins/': ['auth/index.ts', 'context.ts', 'errors/codes.ts', 'logger.ts', 'name-pattern.ts', 'relay/'],
+  'plugins/': ['auth/index.ts', 'context.ts', 'errors/codes.ts', 'logger.ts', 'name-pattern.ts', 'observability/index.ts', 'relay/'],
+  // Logs, metrics, traces, readiness: the request scope (for request ids), the adapter's event types, the log levels.
+  'observability/': ['config.ts', 'context.ts', 'logger.ts', 'thoughtspot/index.ts'],
   'validation/': [],
   // Reads go resolvers → loaders → adapter; resolvers name the adapter's records and types, and mutations may call it.
   'resolvers/': [
@@ -56,11 +60,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'errors/codes.ts',
     'loaders/index.ts',
     'name-pattern.ts',
+    'provisioning/',
     'relay/',
     'store/index.ts',
     'thoughtspot/index.ts',
     'url-policy.ts',
   ],
+  // Tenant blueprints and churn: pure planners and their executors over the adapter; no GraphQL, no store, no loaders.
+  'provisioning/': ['thoughtspot/index.ts'],
   // models.ts holds the codegen mappers' targets, which are connection models (type imports).
   'loaders/': ['relay/connection.ts', 'thoughtspot/index.ts'],
   // codegen output: contextType and mappers (codegen.yml).
@@ -77,6 +84,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'connections/': ['errors/codes.ts', 'store/index.ts', 'thoughtspot/index.ts'],
   // Operational state: knows its databases and nothing of GraphQL or ThoughtSpot.
   'store/': [],
+  // What replicas share in Redis: implements the adapter's SharedRateBudget port; nothing of GraphQL.
+  'ratelimit/': ['logger.ts', 'thoughtspot/index.ts'],
   'secrets.ts': [],
   // Pure Relay maths: coded errors only, so loading a cursor does not load the adapter.
   'relay/': ['errors/codes.ts'],
@@ -96,10 +105,13 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 
 /** Packages a part must never import, at any depth of its own files. */
 const FORBIDDEN_PACKAGES: Readonly<Record<string, readonly RegExp[]>> = {
-  'thoughtspot/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
+  'thoughtspot/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/, /^ioredis$/],
   'emulator/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
   'relay/': [/^undici(\/|$)/],
   'store/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/, /^undici(\/|$)/, /^jose$/],
+  'observability/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/, /^undici(\/|$)/],
+  'provisioning/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/],
+  'ratelimit/': [/^graphql(\/|$)/, /^@apollo\//, /^dataloader$/, /^undici(\/|$)/],
   'secrets.ts': [/^graphql(\/|$)/, /^@apollo\//, /^undici(\/|$)/],
   'errors/codes.ts': [/^undici(\/|$)/, /^@apollo\//],
 };

@@ -56,6 +56,9 @@ describe('loadConfig', () => {
       auth: { mode: 'none' },
       secrets: { key: null, previousKeys: [] },
       store: { kind: 'sqlite', path: './.data/directory.db' },
+      redis: null,
+      embed: { maxTokenValidityS: 3_600 },
+      observability: { metrics: true, otlpEndpoint: null, serviceName: 'thoughtspot-directory-subgraph', readyCacheMs: 5_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.upstream)).toBe(true);
@@ -554,6 +557,117 @@ describe('loadConfig: the operational store (DATABASE_URL, STORE_PATH)', () => {
   it('refuses STORE_PATH beside DATABASE_URL, where it would be ignored', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://db.internal/directory', STORE_PATH: './state.db' })).toEqual([
       'STORE_PATH applies only when DATABASE_URL is unset, but got: "./state.db".',
+    ]);
+  });
+});
+
+describe('loadConfig: the shared rate budget (REDIS_URL)', () => {
+  const message = (got: string): string =>
+    `REDIS_URL must be a redis:// or rediss:// URL with a host and at most a database number (e.g. rediss://:password@cache.internal:6380/0), but got: ${got}.`;
+
+  it('shares nothing when REDIS_URL is unset: each process paces itself alone', () => {
+    expect(loadConfig({}).redis).toBeNull();
+    expect(loadConfig({ REDIS_URL: '  ' }).redis).toBeNull();
+  });
+
+  it('reads redis:// and rediss:// URLs, with credentials, a port and a database number', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'rediss://:hunter2@cache.internal:6380/0', 'redis://directory:hunter2@cache.internal/2', 'redis://cache.internal/']) {
+      const config = loadConfig({ REDIS_URL: url });
+      expect(config.redis).toEqual({ url });
+      expect(Object.isFrozen(config.redis)).toBe(true);
+    }
+  });
+
+  it('refuses other values, describing them without quoting them, since they carry a password', () => {
+    const cases: [string, string][] = [
+      ['http://:hunter2@cache.internal:6379', 'a URL with the scheme "http"'],
+      ['cache.internal:6379 password=hunter2', 'a value that is not a URL'],
+      [':hunter2@cache.internal:6379', 'a value that is not a URL'],
+      ['redis://:hunter2@cache internal:6379', 'a value that is not a URL'],
+      ['redis:///0?password=hunter2', 'a URL without a host'],
+      ['redis://:hunter2@cache.internal:6379/queue', 'a URL whose path is not a database number'],
+    ];
+    for (const [url, got] of cases) {
+      const problems = problemsOf({ REDIS_URL: url });
+      expect(problems).toEqual([message(got)]);
+      expect(problems.join('\n')).not.toContain('hunter2');
+    }
+  });
+
+  it('reports a bad REDIS_URL together with every other problem', () => {
+    expect(problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://db.internal/directory', REDIS_URL: 'memcached://cache.internal' })).toEqual([
+      'PORT must be an integer from 0 to 65535, but got: "eighty".',
+      'DATABASE_URL must be a postgres:// or postgresql:// URL with a host (e.g. postgres://directory:password@db.internal:5432/directory), but got: a URL with the scheme "mysql".',
+      message('a URL with the scheme "memcached"'),
+    ]);
+  });
+});
+
+describe('loadConfig: embed tokens (EMBED_TOKEN_MAX_VALIDITY_S)', () => {
+  it('lets embed tokens live an hour at most by default, and reads a maximum from a minute to a day', () => {
+    expect(loadConfig({}).embed).toEqual({ maxTokenValidityS: 3_600 });
+    expect(Object.isFrozen(loadConfig({}).embed)).toBe(true);
+    expect(loadConfig({ EMBED_TOKEN_MAX_VALIDITY_S: '60' }).embed.maxTokenValidityS).toBe(60);
+    expect(loadConfig({ EMBED_TOKEN_MAX_VALIDITY_S: '86400' }).embed.maxTokenValidityS).toBe(86_400);
+  });
+
+  it('reports a maximum out of range or malformed verbatim, together with every other problem', () => {
+    expect(problemsOf({ EMBED_TOKEN_MAX_VALIDITY_S: '59' })).toEqual([
+      'EMBED_TOKEN_MAX_VALIDITY_S must be an integer from 60 to 86400, but got: "59".',
+    ]);
+    expect(problemsOf({ EMBED_TOKEN_MAX_VALIDITY_S: '1h', QUERY_MAX_DEPTH: '0' })).toEqual([
+      'QUERY_MAX_DEPTH must be an integer from 1 to 100, but got: "0".',
+      'EMBED_TOKEN_MAX_VALIDITY_S must be an integer from 60 to 86400, but got: "1h".',
+    ]);
+    expect(problemsOf({ EMBED_TOKEN_MAX_VALIDITY_S: '86401' })).toEqual([
+      'EMBED_TOKEN_MAX_VALIDITY_S must be an integer from 60 to 86400, but got: "86401".',
+    ]);
+  });
+});
+
+describe('loadConfig: observability (METRICS_ENABLED, OTEL_*, READY_CACHE_MS)', () => {
+  it('serves metrics, traces nothing and reuses a readiness answer for 5 s by default', () => {
+    const { observability } = loadConfig({});
+    expect(observability).toEqual({ metrics: true, otlpEndpoint: null, serviceName: 'thoughtspot-directory-subgraph', readyCacheMs: 5_000 });
+    expect(Object.isFrozen(observability)).toBe(true);
+  });
+
+  it('reads the switches, the collector URL (without a trailing slash) and the service name', () => {
+    expect(
+      loadConfig({
+        METRICS_ENABLED: 'false',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318/',
+        OTEL_SERVICE_NAME: 'directory-eu',
+        READY_CACHE_MS: '0',
+      }).observability,
+    ).toEqual({ metrics: false, otlpEndpoint: 'http://otel-collector:4318', serviceName: 'directory-eu', readyCacheMs: 0 });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://gateway.example.com/otlp' }).observability.otlpEndpoint).toBe(
+      'https://gateway.example.com/otlp',
+    );
+  });
+
+  it('reports every bad observability variable verbatim, together with every other problem, and never echoes a credential', () => {
+    expect(
+      problemsOf({
+        PORT: 'eighty',
+        METRICS_ENABLED: 'yes',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:hunter2@collector.example.com',
+        OTEL_SERVICE_NAME: 'my service',
+        READY_CACHE_MS: '5s',
+      }),
+    ).toEqual([
+      'PORT must be an integer from 0 to 65535, but got: "eighty".',
+      'METRICS_ENABLED must be true or false, but got: "yes".',
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) URL of an OTLP/HTTP collector without credentials, query or fragment (e.g. http://otel-collector:4318), but got: "https://[REDACTED]@collector.example.com".',
+      'OTEL_SERVICE_NAME must be 1 to 128 characters without spaces, but got: "my service".',
+      'READY_CACHE_MS must be an integer from 0 to 300000, but got: "5s".',
+    ]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) URL of an OTLP/HTTP collector without credentials, query or fragment (e.g. http://otel-collector:4318), but got: "grpc://collector:4317".',
+    ]);
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', READY_CACHE_MS: '300001' })).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) URL of an OTLP/HTTP collector without credentials, query or fragment (e.g. http://otel-collector:4318), but got: "collector:4318".',
+      'READY_CACHE_MS must be an integer from 0 to 300000, but got: "300001".',
     ]);
   });
 });
