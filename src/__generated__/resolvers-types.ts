@@ -89,6 +89,135 @@ export type AuditOutcome =
   /** The action was carried out. */
   | 'SUCCESS';
 
+/** How a runtime filter compares a column with its values. */
+export type EmbedFilterOperator =
+  /** Begins with the value. */
+  | 'BEGINS_WITH'
+  /** Between the two values, both excluded. */
+  | 'BW'
+  /** Between the two values, both included. */
+  | 'BW_INC'
+  /** Between the two values, the upper one included. */
+  | 'BW_INC_MAX'
+  /** Between the two values, the lower one included. */
+  | 'BW_INC_MIN'
+  /** Contains the value. */
+  | 'CONTAINS'
+  /** Ends with the value. */
+  | 'ENDS_WITH'
+  /** Equal to the value. */
+  | 'EQ'
+  /** Greater than or equal to the value. */
+  | 'GE'
+  /** Greater than the value. */
+  | 'GT'
+  /** Equal to one of the values. */
+  | 'IN'
+  /** Less than or equal to the value. */
+  | 'LE'
+  /** Matches the value as a pattern. */
+  | 'LIKE'
+  /** Less than the value. */
+  | 'LT'
+  /** Not equal to the value. */
+  | 'NE'
+  /** Equal to none of the values. */
+  | 'NOT_IN';
+
+/** A value for one parameter. */
+export type EmbedParameterInput = {
+  /** The parameter's name (1 to 255 characters). */
+  name: Scalars['String']['input'];
+  /** Whether ThoughtSpot keeps the value on the user for later sessions too; this token only when false or omitted. */
+  persist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Its values (1 to 100), as text. */
+  values: Array<Scalars['String']['input']>;
+};
+
+/**
+ * Row-level-security values carried by the token (ThoughtSpot's `user_parameters`): runtime filters on columns and
+ * values of parameters, applied to every query the user runs through it.
+ */
+export type EmbedRowLevelSecurityInput = {
+  /** Values of parameters (at most 100). */
+  parameters?: InputMaybe<Array<EmbedParameterInput>>;
+  /** Filters on columns (at most 100). */
+  runtimeFilters?: InputMaybe<Array<EmbedRuntimeFilterInput>>;
+  /**
+   * GUIDs or names of the tables (ThoughtSpot logical tables: tables, worksheets, models) the filters and parameters
+   * apply to, at most 100; every table when omitted.
+   */
+  tables?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** A filter on one column. */
+export type EmbedRuntimeFilterInput = {
+  /** The column's name (1 to 255 characters). */
+  columnName: Scalars['String']['input'];
+  /** How the column's value compares with `values`. */
+  operator: EmbedFilterOperator;
+  /** Whether ThoughtSpot keeps the filter on the user for later sessions too; this token only when false or omitted. */
+  persist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The values to compare with (1 to 100), as text. */
+  values: Array<Scalars['String']['input']>;
+};
+
+/** Who the token is for, where it works, and what the user may see through it. */
+export type EmbedTokenCreateInput = {
+  /** The name people see (1 to 255 characters); the username for a new user when omitted, unchanged for an existing one. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The user's e-mail address; unchanged for an existing user when omitted. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Groups of the Organization, by ID, that the user is a direct member of after this call. Together with
+   * `groupNames` this is the user's complete set of direct groups in the Organization: ThoughtSpot replaces them on
+   * every token request, so a group left out is left. Omit both to keep the user's groups as they are; pass an empty
+   * list to take the user out of every group of the Organization. At most 100, each once; every group must exist
+   * (none is created) and must not be a system group such as `Administrator` (`NOT_ALLOWED`). Each refused entry
+   * gets its own user error, whose `field` ends with its index, and then no token is minted and nothing changes.
+   */
+  groupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Groups of the Organization, by name, with the same rules as `groupIds` (names are unique within an Organization). */
+  groupNames?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The Organization the token works in: one of the caller's. The user joins it if not yet a member. */
+  organizationId: Scalars['ID']['input'];
+  /** Row-level security: the values the user's queries are filtered by. None when omitted. */
+  rowLevelSecurity?: InputMaybe<EmbedRowLevelSecurityInput>;
+  /**
+   * The end user's ThoughtSpot username (1 to 255 characters), unique on the cluster: usually the host application's
+   * stable user key. A user who does not exist yet is created, without a password (they can sign in only through
+   * tokens). A user who exists must belong to the caller's Organizations alone and must not be an administrator or
+   * system principal of the cluster; any other is refused (`NOT_ALLOWED`).
+   */
+  username: Scalars['String']['input'];
+  /**
+   * How long the token works, in seconds: 60 to the deployment's maximum (`EMBED_TOKEN_MAX_VALIDITY_S`, one hour
+   * unless configured). Defaults to 300 seconds, ThoughtSpot's own default, or the maximum when that is lower.
+   */
+  validitySeconds?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The result of `embedTokenCreate`. */
+export type EmbedTokenCreatePayload = {
+  __typename?: 'EmbedTokenCreatePayload';
+  /** When the token stops working; activity does not extend it. Null when `userErrors` is not empty. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The ThoughtSpot bearer token, for the embedding SDK. The only secret this API ever returns: it is not kept in the
+   * audit log or anywhere else, so a lost token cannot be read back (mint another). Null when `userErrors` is not
+   * empty.
+   */
+  token?: Maybe<Scalars['String']['output']>;
+  /**
+   * The end user as ThoughtSpot now has them (created or updated by this call). A caller without `directory:read` may
+   * select only the user's own fields here, not its lists (`organizations`, `groups`, `roles`): the embed scope does
+   * not read the directory. Null when `userErrors` is not empty.
+   */
+  user?: Maybe<User>;
+  /** Why no token was minted and nothing changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /**
  * A ThoughtSpot group. Groups belong to one Organization; users get their privileges and roles through groups.
  * A group can contain other groups (its sub-groups), whose members inherit the group's privileges and roles.
@@ -292,6 +421,60 @@ export type GroupMemberEdge = {
   node: User;
 };
 
+/** Adds users to a group as direct members. */
+export type GroupMembersAddInput = {
+  /** The group to add the users to. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The users to add: at most 100 IDs, each once; an empty list changes nothing. Each must be a member of the group's
+   * Organization. All or nothing: every ID is checked before anything is written; if any is refused, nothing is
+   * written and each refused ID gets its own user error, whose `field` ends with the ID's index (for example
+   * `["input", "userIds", "3"]`). Users already in the group are not an error: they are left as they are.
+   */
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupMembersAdd`. */
+export type GroupMembersAddPayload = {
+  __typename?: 'GroupMembersAddPayload';
+  /** The group as it is after the change (its `members` include the users added), or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Removes users from a group's direct members. */
+export type GroupMembersRemoveInput = {
+  /** The group to remove the users from. Nobody can be removed from `All`, which every user of the Organization is in. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The users to remove: at most 100 IDs, each once; an empty list changes nothing. Each must be a member of the
+   * group's Organization. All or nothing: every ID is checked before anything is written; if any is refused, nothing
+   * is written and each refused ID gets its own user error, whose `field` ends with the ID's index. Users who are not
+   * direct members of the group are not an error: they are left as they are.
+   */
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupMembersRemove`. */
+export type GroupMembersRemovePayload = {
+  __typename?: 'GroupMembersRemovePayload';
+  /** The group as it is after the change, or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Which memberships count when listing the members of a group or the groups of a user. */
 export type GroupMembershipType =
   /**
@@ -320,6 +503,115 @@ export type GroupOrderField =
   | 'NAME'
   /** Order groups by last modification time. */
   | 'UPDATED_AT';
+
+/** Assigns roles to a group: its members, and the members of its sub-groups, hold them. */
+export type GroupRolesAssignInput = {
+  /** The group to assign the roles to. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The roles to assign: at most 100 IDs, each once; an empty list changes nothing. Each must be a role of the group's
+   * Organization. All or nothing: every ID is checked before anything is written; if any is refused, nothing is
+   * written and each refused ID gets its own user error, whose `field` ends with the ID's index. Roles the group
+   * already has are not an error: they are left as they are.
+   */
+  roleIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupRolesAssign`. */
+export type GroupRolesAssignPayload = {
+  __typename?: 'GroupRolesAssignPayload';
+  /** The group as it is after the change (see its `roles`), or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Takes roles away from a group. */
+export type GroupRolesUnassignInput = {
+  /** The group to take the roles from. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The roles to take away: at most 100 IDs, each once; an empty list changes nothing. Each must be a role of the
+   * group's Organization. All or nothing: every ID is checked before anything is written; if any is refused, nothing
+   * is written and each refused ID gets its own user error, whose `field` ends with the ID's index. Roles the group
+   * does not have are not an error: they are left as they are.
+   */
+  roleIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupRolesUnassign`. */
+export type GroupRolesUnassignPayload = {
+  __typename?: 'GroupRolesUnassignPayload';
+  /** The group as it is after the change, or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Makes groups sub-groups of a group: their members inherit the group's privileges and roles. */
+export type GroupSubGroupsAddInput = {
+  /** The parent group. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The groups to make its direct sub-groups: at most 100 IDs, each once; an empty list changes nothing. Each must be
+   * a group of the parent's Organization, other than `All`, and must not be the parent or one of its ancestors (that
+   * would make the parent its own descendant: code `CYCLE`). All or nothing: every ID is checked before anything is
+   * written; if any is refused, nothing is written and each refused ID gets its own user error, whose `field` ends
+   * with the ID's index. Groups that already are direct sub-groups are not an error: they are left as they are.
+   */
+  subGroupIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupSubGroupsAdd`. */
+export type GroupSubGroupsAddPayload = {
+  __typename?: 'GroupSubGroupsAddPayload';
+  /** The parent group as it is after the change (see its `subGroups`), or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Takes groups out of a group's direct sub-groups. */
+export type GroupSubGroupsRemoveInput = {
+  /** The parent group. */
+  groupId: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The groups to take out: at most 100 IDs, each once; an empty list changes nothing. Each must be a group of the
+   * parent's Organization. All or nothing: every ID is checked before anything is written; if any is refused, nothing
+   * is written and each refused ID gets its own user error, whose `field` ends with the ID's index. Groups that are
+   * not direct sub-groups of the parent are not an error: they are left as they are.
+   */
+  subGroupIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `groupSubGroupsRemove`. */
+export type GroupSubGroupsRemovePayload = {
+  __typename?: 'GroupSubGroupsRemovePayload';
+  /** The parent group as it is after the change, or null when `userErrors` is not empty. */
+  group?: Maybe<Group>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
 
 export type { GroupType };
 
@@ -369,6 +661,15 @@ export type MembershipKind =
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Mints a ThoughtSpot token for an end user of the host application, creating or updating the user on the fly:
+   * one `auth/token/full` with `auto_create` (trusted authentication), which also sets the user's display name,
+   * e-mail, Organization and groups and carries the row-level-security values. Every input is checked before it is
+   * sent; a refused one mints nothing and changes nothing. Needs `directory:embed`, which no other scope implies, and
+   * the Organization in the caller's grant. The audit event records the user, Organization, groups and validity,
+   * never the token. No idempotency key: a stored result would keep the token, and minting again is harmless.
+   */
+  embedTokenCreate: EmbedTokenCreatePayload;
   /** Creates a group. Needs `directory:write` and the Organization in the caller's grant. */
   groupCreate: GroupCreatePayload;
   /**
@@ -378,11 +679,107 @@ export type Mutation = {
    */
   groupDelete: GroupDeletePayload;
   /**
+   * Adds users to a group (a set union: adding a member again changes nothing, and when every user is already a
+   * member nothing is written). One `groups/{id}/update` with `operation: ADD`, naming only the users not yet in the
+   * group. Needs `directory:write` and the group's Organization in the caller's grant.
+   */
+  groupMembersAdd: GroupMembersAddPayload;
+  /**
+   * Removes users from a group (a set difference: removing a non-member changes nothing). One `groups/{id}/update`
+   * with `operation: REMOVE`, naming only the users that are members. Needs `directory:write` and the group's
+   * Organization in the caller's grant.
+   */
+  groupMembersRemove: GroupMembersRemovePayload;
+  /**
+   * Assigns roles to a group (a set union; clusters with role-based access control only). One `groups/{id}/update`
+   * with `operation: ADD`, naming only the roles the group lacks. Needs `directory:write` and the group's
+   * Organization in the caller's grant.
+   */
+  groupRolesAssign: GroupRolesAssignPayload;
+  /**
+   * Takes roles away from a group (a set difference). One `groups/{id}/update` with `operation: REMOVE`, naming only
+   * the roles the group has. Needs `directory:write` and the group's Organization in the caller's grant.
+   */
+  groupRolesUnassign: GroupRolesUnassignPayload;
+  /**
+   * Makes groups direct sub-groups of a group (a set union), refusing any that would make the group its own
+   * descendant (`CYCLE`, checked against the Organization's group hierarchy before anything is written). One
+   * `groups/{id}/update` with `operation: ADD`, naming only the groups not yet sub-groups. Needs `directory:write`
+   * and the group's Organization in the caller's grant.
+   */
+  groupSubGroupsAdd: GroupSubGroupsAddPayload;
+  /**
+   * Takes groups out of a group's direct sub-groups (a set difference). One `groups/{id}/update` with
+   * `operation: REMOVE`, naming only the groups that are sub-groups. Needs `directory:write` and the group's
+   * Organization in the caller's grant.
+   */
+  groupSubGroupsRemove: GroupSubGroupsRemovePayload;
+  /**
    * Changes a group's name, display name, description, type or visibility (its members, sub-groups and roles have
    * their own mutations). Needs `directory:write` and the group's Organization in the caller's grant; a group of any
    * other Organization is reported as one that does not exist (NOT_FOUND). Renaming a system group is NOT_ALLOWED.
    */
   groupUpdate: GroupUpdatePayload;
+  /**
+   * Creates an Organization. Needs `directory:admin`, and a grant of every Organization or one that names the new
+   * Organization (how a signup flow provisions its own tenant); any other name is FORBIDDEN.
+   */
+  organizationCreate: OrganizationCreatePayload;
+  /**
+   * Deletes one of the caller's Organizations with its groups and roles, as ThoughtSpot does: users who belong to no
+   * other Organization are deleted, the others only lose this membership. The Primary Organization is NOT_ALLOWED.
+   * Needs `directory:admin`.
+   */
+  organizationDelete: OrganizationDeletePayload;
+  /**
+   * Renames one of the caller's Organizations or changes its description. Needs `directory:admin`. An Organization
+   * outside the caller's grant is reported as one that does not exist (NOT_FOUND); a new name the grant does not name
+   * is FORBIDDEN, since the Organization would leave the caller's hands.
+   */
+  organizationUpdate: OrganizationUpdatePayload;
+  /**
+   * Adds existing users to an Organization (a set union). One `orgs/{id}/update` with `operation: ADD`, naming only
+   * the users not yet in it. Needs `directory:write` and the Organization in the caller's grant.
+   */
+  organizationUsersAdd: OrganizationUsersAddPayload;
+  /**
+   * Removes users from an Organization (a set difference). One `orgs/{id}/update` with `operation: REMOVE`, naming
+   * only the users in it. Needs `directory:write` and the Organization in the caller's grant.
+   */
+  organizationUsersRemove: OrganizationUsersRemovePayload;
+  /**
+   * Creates a role in one of the caller's Organizations (clusters with role-based access control only). Needs
+   * `directory:write`.
+   */
+  roleCreate: RoleCreatePayload;
+  /**
+   * Deletes a role of one of the caller's Organizations; the groups it was assigned to lose it. Read-only roles are
+   * NOT_ALLOWED. Needs `directory:write`.
+   */
+  roleDelete: RoleDeletePayload;
+  /** Changes a role of one of the caller's Organizations. Read-only roles are NOT_ALLOWED. Needs `directory:write`. */
+  roleUpdate: RoleUpdatePayload;
+  /**
+   * Applies a tenant blueprint: plans it, then makes the changes in order, records the run in the provisioning-run log
+   * and reports what became of every change. The first failed change stops the run (the changes after it are skipped);
+   * applying the same blueprint again finishes the job, and once it has succeeded, planning it again gives no changes.
+   * Needs `directory:write`, with the Organization in the caller's grant (or a grant of every Organization to create
+   * one).
+   */
+  tenantApply: TenantApplyPayload;
+  /**
+   * Deactivates, deletes or removes the users of one tenant, within a required bound on how many. Never touches a user
+   * outside the tenant: a user who also belongs to another Organization is only removed from this one, never deleted
+   * or deactivated. Needs `directory:admin` and the Organization in the caller's grant.
+   */
+  tenantDeprovision: TenantDeprovisionPayload;
+  /**
+   * Plans a tenant blueprint: the ordered changes `tenantApply` would make for ThoughtSpot to match it. It changes
+   * nothing in ThoughtSpot and records no run (only its audit event); it is a mutation because it belongs with
+   * `tenantApply`, takes the same input and needs the same scope: `directory:write`, with the Organization in the
+   * caller's grant (or a grant of every Organization to create one).
+   */
+  tenantPlan: TenantPlanPayload;
   /** Registers a ThoughtSpot connection. Needs `directory:admin` and every Organization. */
   thoughtSpotConnectionCreate: ThoughtSpotConnectionCreatePayload;
   /**
@@ -397,6 +794,53 @@ export type Mutation = {
    * every Organization.
    */
   thoughtSpotConnectionUpdate: ThoughtSpotConnectionUpdatePayload;
+  /**
+   * Lets a deactivated user sign in again (account status `ACTIVE`). Needs `directory:write`; a user who also belongs
+   * to an Organization outside the caller's grant is NOT_ALLOWED, as for `userUpdate`.
+   */
+  userActivate: UserActivatePayload;
+  /**
+   * Creates a user in one of the caller's Organizations, optionally as a direct member of some of its groups. Needs
+   * `directory:write`. Usernames are unique on the whole cluster, so a username taken anywhere is ALREADY_EXISTS.
+   */
+  userCreate: UserCreatePayload;
+  /**
+   * Deactivates a user (account status `INACTIVE`): ThoughtSpot ends the user's sessions and tokens, and the account
+   * stays, with its memberships, until it is activated again. ThoughtSpot's activation link is not returned. Needs
+   * `directory:write`; a user who also belongs to an Organization outside the caller's grant, a system principal and
+   * the subgraph's own service account are NOT_ALLOWED.
+   */
+  userDeactivate: UserDeactivatePayload;
+  /**
+   * Removes a user from every one of the caller's Organizations it belongs to. A user who belongs to no other
+   * Organization is then deleted from the cluster; a user who also belongs to an Organization outside the caller's
+   * grant is never deleted: it only leaves the caller's Organizations (with their groups), and keeps its account and
+   * its other memberships. Either way the answer is the same, so it says nothing about Organizations the caller cannot
+   * see. System principals and the subgraph's own service account are NOT_ALLOWED. Needs `directory:write`.
+   */
+  userDelete: UserDeletePayload;
+  /**
+   * Sets a new password for a `LOCAL` user (other account types sign in elsewhere: NOT_ALLOWED). Needs
+   * `directory:write`; a user who also belongs to an Organization outside the caller's grant, a system principal and
+   * the subgraph's own service account are NOT_ALLOWED.
+   */
+  userPasswordReset: UserPasswordResetPayload;
+  /**
+   * Changes a user's username, display name, e-mail address, visibility or locale. Needs `directory:write`. These are
+   * properties of the account on the whole cluster, so a user who also belongs to an Organization outside the
+   * caller's grant is NOT_ALLOWED: only a caller granted all of the user's Organizations may change it. Renaming a
+   * system principal or the subgraph's own service account is NOT_ALLOWED too.
+   */
+  userUpdate: UserUpdatePayload;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationEmbedTokenCreateArgs = {
+  input: EmbedTokenCreateInput;
 };
 
 
@@ -422,8 +866,161 @@ export type MutationGroupDeleteArgs = {
  * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
  * one audit event, whatever its outcome.
  */
+export type MutationGroupMembersAddArgs = {
+  input: GroupMembersAddInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupMembersRemoveArgs = {
+  input: GroupMembersRemoveInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupRolesAssignArgs = {
+  input: GroupRolesAssignInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupRolesUnassignArgs = {
+  input: GroupRolesUnassignInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupSubGroupsAddArgs = {
+  input: GroupSubGroupsAddInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationGroupSubGroupsRemoveArgs = {
+  input: GroupSubGroupsRemoveInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
 export type MutationGroupUpdateArgs = {
   input: GroupUpdateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationOrganizationCreateArgs = {
+  input: OrganizationCreateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationOrganizationDeleteArgs = {
+  input: OrganizationDeleteInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationOrganizationUpdateArgs = {
+  input: OrganizationUpdateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationOrganizationUsersAddArgs = {
+  input: OrganizationUsersAddInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationOrganizationUsersRemoveArgs = {
+  input: OrganizationUsersRemoveInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationRoleCreateArgs = {
+  input: RoleCreateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationRoleDeleteArgs = {
+  input: RoleDeleteInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationRoleUpdateArgs = {
+  input: RoleUpdateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationTenantApplyArgs = {
+  input: TenantBlueprintInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationTenantDeprovisionArgs = {
+  input: TenantDeprovisionInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationTenantPlanArgs = {
+  input: TenantBlueprintInput;
 };
 
 
@@ -460,6 +1057,60 @@ export type MutationThoughtSpotConnectionTestArgs = {
  */
 export type MutationThoughtSpotConnectionUpdateArgs = {
   input: ThoughtSpotConnectionUpdateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserActivateArgs = {
+  input: UserActivateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserCreateArgs = {
+  input: UserCreateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserDeactivateArgs = {
+  input: UserDeactivateInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserDeleteArgs = {
+  input: UserDeleteInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserPasswordResetArgs = {
+  input: UserPasswordResetInput;
+};
+
+
+/**
+ * Writes. Every mutation needs a scope (named on the field), acts only inside the caller's Organizations, and leaves
+ * one audit event, whatever its outcome.
+ */
+export type MutationUserUpdateArgs = {
+  input: UserUpdateInput;
 };
 
 /**
@@ -582,6 +1233,51 @@ export type OrganizationConnection = {
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Creates an Organization (a ThoughtSpot Org) with its built-in `All` and `Administrator` groups. */
+export type OrganizationCreateInput = {
+  /** What the Organization is for (at most 124 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without creating anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The Organization's name, unique on the cluster: 1 to 48 letters, digits and hyphens (ThoughtSpot's rule). The
+   * caller's grant must name it, unless the caller is granted every Organization.
+   */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `organizationCreate`. */
+export type OrganizationCreatePayload = {
+  __typename?: 'OrganizationCreatePayload';
+  /** The new Organization, or null when `userErrors` is not empty. */
+  organization?: Maybe<Organization>;
+  /** Why the Organization was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Deletes an Organization. */
+export type OrganizationDeleteInput = {
+  /** The Organization to delete: one of the caller's Organizations, not the Primary Organization. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without deleting anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `organizationDelete`. */
+export type OrganizationDeletePayload = {
+  __typename?: 'OrganizationDeletePayload';
+  /** The ID of the deleted Organization, or null when `userErrors` is not empty. */
+  deletedOrganizationId?: Maybe<Scalars['ID']['output']>;
+  /** Why the Organization was not deleted; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An edge in an OrganizationConnection. */
 export type OrganizationEdge = {
   __typename?: 'OrganizationEdge';
@@ -607,6 +1303,88 @@ export type OrganizationOrderField =
   | 'REMOTE_ID';
 
 export type { OrganizationStatus };
+
+/** Renames an Organization or changes its description. Fields left out (or null) keep their value. */
+export type OrganizationUpdateInput = {
+  /** The new description (at most 124 characters; an empty string clears it). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The Organization to change: one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The new name: 1 to 48 letters, digits and hyphens, unique on the cluster, and named by the caller's grant (unless
+   * the caller is granted every Organization). The Primary Organization cannot be renamed.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `organizationUpdate`. */
+export type OrganizationUpdatePayload = {
+  __typename?: 'OrganizationUpdatePayload';
+  /** The Organization as it reads after the change, or null when `userErrors` is not empty. */
+  organization?: Maybe<Organization>;
+  /** Why the Organization was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Adds existing users to one of the caller's Organizations. */
+export type OrganizationUsersAddInput = {
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The Organization to add the users to. */
+  organizationId: Scalars['ID']['input'];
+  /**
+   * The users to add: at most 100 IDs, each once; an empty list changes nothing. Each must be a user the caller can
+   * see, that is a member of at least one of the caller's Organizations (any other user is reported as one that does
+   * not exist). All or nothing: every ID is checked before anything is written; if any is refused, nothing is written
+   * and each refused ID gets its own user error, whose `field` ends with the ID's index. Users already in the
+   * Organization are not an error: they are left as they are.
+   */
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `organizationUsersAdd`. */
+export type OrganizationUsersAddPayload = {
+  __typename?: 'OrganizationUsersAddPayload';
+  /** The Organization (its `users` include the users added), or null when `userErrors` is not empty. */
+  organization?: Maybe<Organization>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Removes users from one of the caller's Organizations (they keep their other Organizations). */
+export type OrganizationUsersRemoveInput = {
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The Organization to remove the users from. */
+  organizationId: Scalars['ID']['input'];
+  /**
+   * The users to remove: at most 100 IDs, each once; an empty list changes nothing. Each must be a user the caller can
+   * see (a member of at least one of the caller's Organizations). All or nothing: every ID is checked before anything
+   * is written; if any is refused, nothing is written and each refused ID gets its own user error, whose `field` ends
+   * with the ID's index. Users who are not in the Organization are not an error: they are left as they are.
+   */
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+/** The result of `organizationUsersRemove`. */
+export type OrganizationUsersRemovePayload = {
+  __typename?: 'OrganizationUsersRemovePayload';
+  /** The Organization as it is after the change, or null when `userErrors` is not empty. */
+  organization?: Maybe<Organization>;
+  /** Why nothing was changed; empty on success. */
+  userErrors: Array<UserError>;
+};
 
 export type { OrganizationVisibility };
 
@@ -1259,6 +2037,58 @@ export type RoleConnection = {
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
+/** Creates a role in one of the caller's Organizations (clusters with role-based access control only). */
+export type RoleCreateInput = {
+  /** What the role is for (at most 124 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without creating anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The role's name, unique in its Organization (1 to 48 characters, ThoughtSpot's rule). */
+  name: Scalars['String']['input'];
+  /** The Organization to create the role in. */
+  organizationId: Scalars['ID']['input'];
+  /**
+   * The privileges the role grants. ThoughtSpot does not let roles grant `ADMINISTRATION`, `AUTHORING` (every user has
+   * it through `All`) or the other privileges it keeps for groups; those are refused. Listing one twice is the same as
+   * listing it once.
+   */
+  privileges?: InputMaybe<Array<Privilege>>;
+  /** Makes the role read-only: it can then be neither updated nor deleted. False when omitted. */
+  readOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The result of `roleCreate`. */
+export type RoleCreatePayload = {
+  __typename?: 'RoleCreatePayload';
+  /** The new role, or null when `userErrors` is not empty. */
+  role?: Maybe<Role>;
+  /** Why the role was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Deletes a role. */
+export type RoleDeleteInput = {
+  /** The role to delete: a role of one of the caller's Organizations that is not read-only. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without deleting anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `roleDelete`. */
+export type RoleDeletePayload = {
+  __typename?: 'RoleDeletePayload';
+  /** The ID of the deleted role, or null when `userErrors` is not empty. */
+  deletedRoleId?: Maybe<Scalars['ID']['output']>;
+  /** Why the role was not deleted; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** An edge in a RoleConnection. */
 export type RoleEdge = {
   __typename?: 'RoleEdge';
@@ -1286,6 +2116,345 @@ export type RoleOrderField =
   | 'UPDATED_AT';
 
 export type { RolePermission };
+
+/** Changes a role. Fields left out (or null) keep their value. */
+export type RoleUpdateInput = {
+  /** The new description (at most 124 characters; an empty string clears it). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The role to change: a role of one of the caller's Organizations that is not read-only. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The role's new name, unique in its Organization (1 to 48 characters). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The role's privileges from now on: they replace the current ones (an empty list leaves the role with none). The
+   * privileges roles cannot grant are refused as in `roleCreate`.
+   */
+  privileges?: InputMaybe<Array<Privilege>>;
+};
+
+/** The result of `roleUpdate`. */
+export type RoleUpdatePayload = {
+  __typename?: 'RoleUpdatePayload';
+  /** The role as it reads after the change, or null when `userErrors` is not empty. */
+  role?: Maybe<Role>;
+  /** Why the role was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** The result of `tenantApply`. */
+export type TenantApplyPayload = {
+  __typename?: 'TenantApplyPayload';
+  /** The tenant's Organization as it is after the run, or null when it does not exist. */
+  organization?: Maybe<Organization>;
+  /** Every change of the plan and what became of it, in the plan's order; empty when there was nothing to do. */
+  results?: Maybe<Array<TenantChangeResult>>;
+  /** The run's ID in the store's provisioning-run log; null when nothing was run (see `userErrors`). */
+  runId?: Maybe<Scalars['ID']['output']>;
+  /** How the run ended; null when nothing was run. */
+  status?: Maybe<TenantRunStatus>;
+  /**
+   * Why the blueprint was not applied, or (code `INCOMPLETE`) that the run stopped at a failed change; empty when
+   * every change was made.
+   */
+  userErrors: Array<UserError>;
+};
+
+/**
+ * The desired state of one tenant: its Organization, roles, groups and users.
+ *
+ * What a blueprint decides. The Organization (by name) exists; the roles it declares exist with exactly the declared
+ * privileges; the groups it declares exist with the declared display names and descriptions; among the declared
+ * groups, each declared group has exactly the sub-groups it lists; among the declared roles, each declared group holds
+ * exactly the roles it lists; the users it declares are members of the Organization with the declared attributes, and
+ * among the declared groups and the Organization's built-in `Administrator` group each declared user is a direct
+ * member of exactly the groups it lists.
+ *
+ * What it leaves alone. Anything it does not declare: other roles, groups and users of the Organization, sub-groups and
+ * roles of a declared group that the blueprint does not declare, a declared user's groups that the blueprint does not
+ * declare, and attributes it does not give. A blueprint never deletes anything: removing users is `tenantDeprovision`'s
+ * job, and removing a group or a role is a deliberate act of its own.
+ *
+ * Row-level security values are not part of a blueprint: ThoughtSpot keeps them per user and Organization, sets them
+ * only through tokens minted for the user, and cannot change them through user updates (CONTRACT.md §10).
+ */
+export type TenantBlueprintInput = {
+  /** The groups the blueprint declares (at most 100). */
+  groups?: InputMaybe<Array<TenantGroupInput>>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without calling ThoughtSpot again; the same key with another input is refused. Kept for 24 hours. To finish a run
+   * that failed part-way, send the blueprint again with another key (or none).
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The password new local users (account type `LOCAL`) get. When omitted they get a random one nobody knows, so they
+   * can sign in only once an administrator sets a password, or through single sign-on or trusted authentication. Never
+   * stored and never returned; existing users keep theirs.
+   */
+  initialPassword?: InputMaybe<Scalars['String']['input']>;
+  /** The tenant's Organization. */
+  organization: TenantOrganizationInput;
+  /** The roles the blueprint declares (at most 50). Roles need role-based access control on the cluster. */
+  roles?: InputMaybe<Array<TenantRoleInput>>;
+  /** The users the blueprint declares (at most 5,000). */
+  users?: InputMaybe<Array<TenantUserInput>>;
+};
+
+/** One change of a tenant plan. */
+export type TenantChange = {
+  __typename?: 'TenantChange';
+  /** What the change does. */
+  action: TenantChangeAction;
+  /** What it does, in words. */
+  description: Scalars['String']['output'];
+  /** The change's position in the plan, from 1: changes are made in this order (a change never depends on a later one). */
+  index: Scalars['Int']['output'];
+  /** What it acts on. */
+  target: TenantChangeTarget;
+};
+
+/** What a change does. */
+export type TenantChangeAction =
+  /** Add declared sub-groups to a declared group. */
+  | 'ADD_SUB_GROUPS'
+  /** Add a user who already exists (in another Organization) to the Organization. */
+  | 'ADD_USER_TO_ORGANIZATION'
+  /** Give declared roles to a declared group. */
+  | 'ASSIGN_ROLES'
+  /** Create a group with its sub-groups and roles. */
+  | 'CREATE_GROUP'
+  /** Create the Organization. */
+  | 'CREATE_ORGANIZATION'
+  /** Create a role with its privileges. */
+  | 'CREATE_ROLE'
+  /** Create a user, a member of the Organization and of its declared groups. */
+  | 'CREATE_USER'
+  /**
+   * Remove declared sub-groups from a declared group. Removals come before additions, so the group hierarchy never
+   * passes through a cycle on the way, which ThoughtSpot would refuse.
+   */
+  | 'REMOVE_SUB_GROUPS'
+  /** Set which declared groups (and `Administrator`) a user is a direct member of. */
+  | 'SET_USER_GROUPS'
+  /** Remove declared roles from a declared group. */
+  | 'UNASSIGN_ROLES'
+  /** Set a group's display name or description. */
+  | 'UPDATE_GROUP'
+  /** Set the Organization's description. */
+  | 'UPDATE_ORGANIZATION'
+  /** Set a role's privileges or description. */
+  | 'UPDATE_ROLE'
+  /** Set a user's display name, e-mail address or account type. */
+  | 'UPDATE_USER';
+
+/** One change of a run and what became of it. */
+export type TenantChangeResult = {
+  __typename?: 'TenantChangeResult';
+  /** The change. */
+  change: TenantChange;
+  /** Why it failed or was skipped; null when it was applied. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** What became of it. */
+  status: TenantChangeStatus;
+};
+
+/** What became of one change of a run. */
+export type TenantChangeStatus =
+  /** The change was made. */
+  | 'APPLIED'
+  /** The change was attempted and not made; `reason` says why. */
+  | 'FAILED'
+  /** The change was not attempted, because an earlier change failed. */
+  | 'SKIPPED';
+
+/** The object a change acts on. */
+export type TenantChangeTarget = {
+  __typename?: 'TenantChangeTarget';
+  /** Its name (for a user, the username as the blueprint gives it). */
+  name: Scalars['String']['output'];
+  /** What kind of object it is. */
+  type: TenantObjectType;
+};
+
+/** Deactivates, deletes or removes the users of one tenant. */
+export type TenantDeprovisionInput = {
+  /**
+   * The address deactivation links start with (ThoughtSpot's `base_url`, usually the cluster's URL); required with
+   * `DEACTIVATE`. The links themselves carry one-off tokens and are never returned.
+   */
+  activationBaseUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Plan only: answer what would be done (status `PLANNED`) and change nothing. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without calling ThoughtSpot again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The most users the call may act on. When the plan acts on more, nothing is done and the call answers a
+   * `LIMIT_EXCEEDED` user error, so a mistaken Organization or filter cannot churn more than the caller expected.
+   */
+  maxUsers: Scalars['Int']['input'];
+  /** What to do to each user. */
+  mode: TenantDeprovisionMode;
+  /** The tenant's Organization. */
+  organizationId: Scalars['ID']['input'];
+  /** Only these members of the Organization (usernames, matched without case); every member when omitted. */
+  usernames?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** What `tenantDeprovision` does to the tenant's users. */
+export type TenantDeprovisionMode =
+  /**
+   * Deactivate each user (it can be activated again). Deactivation acts on the whole cluster, so a user who also
+   * belongs to another Organization is only removed from this one instead.
+   */
+  | 'DEACTIVATE'
+  /**
+   * Delete each user. Deletion acts on the whole cluster, so a user who also belongs to another Organization is only
+   * removed from this one instead.
+   */
+  | 'DELETE'
+  /** Remove each user from the Organization and its groups; the user itself stays. */
+  | 'REMOVE';
+
+/** The result of `tenantDeprovision`. */
+export type TenantDeprovisionPayload = {
+  __typename?: 'TenantDeprovisionPayload';
+  /** One result per user acted on, by username; null when `userErrors` says nothing was done. */
+  results?: Maybe<Array<TenantUserResult>>;
+  /**
+   * Members of the Organization that are never touched, by username: the system principals (`tsadmin`, `su`,
+   * `system`, `guest`, and hidden, system and super users) and the service account the subgraph signs in as.
+   */
+  sparedUsernames?: Maybe<Array<Scalars['String']['output']>>;
+  /** Why nothing was done, or (code `INCOMPLETE`) that the run stopped at a failed change; empty otherwise. */
+  userErrors: Array<UserError>;
+};
+
+/** A group of a blueprint. */
+export type TenantGroupInput = {
+  /** The group's description; left as it is when omitted. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The name people see: `name` for a new group when omitted; left as it is on an existing group when omitted. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The group's name, unique in the Organization. `All`, `Administrator` and `System` are built in and cannot be declared. */
+  name: Scalars['String']['input'];
+  /** Names of declared roles this group holds. */
+  roles?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Names of declared groups that are this group's direct sub-groups (their members inherit this group's roles). */
+  subGroups?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** What kind of object a change acts on. */
+export type TenantObjectType =
+  /** A group of the Organization. */
+  | 'GROUP'
+  /** The tenant's Organization. */
+  | 'ORGANIZATION'
+  /** A role of the Organization. */
+  | 'ROLE'
+  /** A user. */
+  | 'USER';
+
+/** The Organization of a blueprint. */
+export type TenantOrganizationInput = {
+  /** The Organization's description (at most 124 characters); left as it is when omitted. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The Organization's name (1 to 48 letters, digits and hyphens). When no Organization has it, the blueprint creates
+   * one, which needs a token that grants every Organization or names this one.
+   */
+  name: Scalars['String']['input'];
+};
+
+/** The result of `tenantPlan`. */
+export type TenantPlanPayload = {
+  __typename?: 'TenantPlanPayload';
+  /**
+   * The changes that would make ThoughtSpot match the blueprint, in order; empty when it already does; null when
+   * `userErrors` is not empty.
+   */
+  changes?: Maybe<Array<TenantChange>>;
+  /** The tenant's Organization, or null when it does not exist (yet). */
+  organization?: Maybe<Organization>;
+  /** Why the blueprint cannot be planned; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A role of a blueprint. */
+export type TenantRoleInput = {
+  /** The role's description; left as it is when omitted. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The role's name, unique in the Organization. */
+  name: Scalars['String']['input'];
+  /**
+   * Exactly the privileges the role grants. Only privileges ThoughtSpot lets a role update to are accepted (every
+   * role privilege but `ALLOW_NON_EMBED_FULL_APP_ACCESS` and `CAN_SETUP_VERSION_CONTROL`).
+   */
+  privileges: Array<Privilege>;
+};
+
+/** How a run ended. */
+export type TenantRunStatus =
+  /** A change failed; the changes after it were skipped. Applying the blueprint again finishes the job. */
+  | 'FAILED'
+  /** Every change was made. */
+  | 'SUCCEEDED';
+
+/** What is done to one user. */
+export type TenantUserAction =
+  /** The user is deactivated. */
+  | 'DEACTIVATE'
+  /** The user is deleted. */
+  | 'DELETE'
+  /** The user is removed from the Organization and its groups, and stays a user of the cluster. */
+  | 'REMOVE_FROM_ORGANIZATION';
+
+/** A user of a blueprint. */
+export type TenantUserInput = {
+  /** Where the user's identity comes from: `LOCAL` for a new user when omitted; left as it is on an existing user when omitted. */
+  accountType?: InputMaybe<AccountType>;
+  /** The name people see: the username for a new user when omitted; left as it is on an existing user when omitted. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The user's e-mail address; left as it is when omitted. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Names of declared groups, or `Administrator`, the user is a direct member of. */
+  groups?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The user's username, unique on the cluster and matched without case. A user who exists already joins the Organization. */
+  username: Scalars['String']['input'];
+};
+
+/** What `tenantDeprovision` did, or would do, to one user. */
+export type TenantUserResult = {
+  __typename?: 'TenantUserResult';
+  /** What is done to the user. */
+  action: TenantUserAction;
+  /** What the action is and why, in words (it says when a deletion became a removal). */
+  description: Scalars['String']['output'];
+  /** Why it failed or was skipped; null otherwise. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** What became of it. */
+  status: TenantUserStatus;
+  /** The user's username. */
+  username: Scalars['String']['output'];
+};
+
+/** What became of one user. */
+export type TenantUserStatus =
+  /** Done. */
+  | 'APPLIED'
+  /** Attempted and not done; `reason` says why. */
+  | 'FAILED'
+  /** Planned only (`dryRun`): nothing was done. */
+  | 'PLANNED'
+  /** Not attempted, because an earlier change failed. */
+  | 'SKIPPED';
 
 /**
  * A ThoughtSpot cluster this subgraph can serve. The connection configured by environment (`THOUGHTSPOT_*`) is the
@@ -1517,6 +2686,26 @@ export type UserRolesArgs = {
   organizationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Lets a deactivated user sign in again. */
+export type UserActivateInput = {
+  /** The user: a member of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `userActivate`. */
+export type UserActivatePayload = {
+  __typename?: 'UserActivatePayload';
+  /** The user as it reads after the change, or null when `userErrors` is not empty. */
+  user?: Maybe<User>;
+  /** Why the account was not activated; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A list of users, paginated with cursors. */
 export type UserConnection = {
   __typename?: 'UserConnection';
@@ -1531,6 +2720,89 @@ export type UserConnection = {
    * list's `last` argument); null, with an error at this path, when that read failed.
    */
   totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Creates a user in one of the caller's Organizations. */
+export type UserCreateInput = {
+  /** Where the user's identity comes from; `LOCAL` (a ThoughtSpot password) when omitted. */
+  accountType?: InputMaybe<AccountType>;
+  /** The name people see (1 to 255 characters); defaults to `username`. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The user's e-mail address (ThoughtSpot requires one; at most 255 characters). */
+  email: Scalars['String']['input'];
+  /**
+   * Groups of the same Organization to make the user a direct member of. Every user is in the Organization's `All`
+   * group whatever this says. Listing a group twice is the same as listing it once.
+   */
+  groupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without creating anything; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The Organization the user joins (and whose groups `groupIds` name). */
+  organizationId: Scalars['ID']['input'];
+  /**
+   * The user's ThoughtSpot password (1 to 255 characters; the cluster may require more). Required for `LOCAL` users
+   * and refused for every other account type, whose users sign in elsewhere. It is never recorded or logged.
+   */
+  password?: InputMaybe<Scalars['String']['input']>;
+  /** The username the user signs in with, unique on the whole cluster (1 to 255 characters). */
+  username: Scalars['String']['input'];
+  /** Whether other users can find the user when sharing; ThoughtSpot's default (`SHAREABLE`) when omitted. */
+  visibility?: InputMaybe<Visibility>;
+};
+
+/** The result of `userCreate`. */
+export type UserCreatePayload = {
+  __typename?: 'UserCreatePayload';
+  /** The new user, or null when `userErrors` is not empty. */
+  user?: Maybe<User>;
+  /** Why the user was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Deactivates a user. */
+export type UserDeactivateInput = {
+  /** The user: a member of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `userDeactivate`. */
+export type UserDeactivatePayload = {
+  __typename?: 'UserDeactivatePayload';
+  /** The user as it reads after the change, or null when `userErrors` is not empty. */
+  user?: Maybe<User>;
+  /** Why the account was not deactivated; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Removes a user from the caller's Organizations, deleting it when it belongs to no other Organization. */
+export type UserDeleteInput = {
+  /** The user to remove: a member of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without removing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `userDelete`. */
+export type UserDeletePayload = {
+  __typename?: 'UserDeletePayload';
+  /**
+   * The ID of the user, who is no longer a member of any of the caller's Organizations; null when `userErrors` is not
+   * empty.
+   */
+  deletedUserId?: Maybe<Scalars['ID']['output']>;
+  /** Why the user was not removed; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** An edge in a UserConnection. */
@@ -1621,6 +2893,62 @@ export type UserOrderField =
   | 'UPDATED_AT'
   /** Order users by username. */
   | 'USERNAME';
+
+/** Sets a new password for a local user. */
+export type UserPasswordResetInput = {
+  /** The user: a `LOCAL` user who is a member of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key returns the first one's result without
+   * setting the password again. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * The new password (1 to 255 characters; the cluster may require more). It is never recorded or logged, and it is
+   * left out of the idempotency fingerprint: a retry with the same key and another password is a replay, not a
+   * second reset.
+   */
+  newPassword: Scalars['String']['input'];
+};
+
+/** The result of `userPasswordReset`. */
+export type UserPasswordResetPayload = {
+  __typename?: 'UserPasswordResetPayload';
+  /** The user whose password was set, or null when `userErrors` is not empty. */
+  user?: Maybe<User>;
+  /** Why the password was not set; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Changes a user's account. Fields left out (or null) keep their value. */
+export type UserUpdateInput = {
+  /** The new name people see (1 to 255 characters). */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The new e-mail address (1 to 255 characters). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The user to change: a member of one of the caller's Organizations. */
+  id: Scalars['ID']['input'];
+  /**
+   * A key that makes retries safe: a second request with the same key and input returns the first one's result
+   * without changing anything again; the same key with another input is refused. Kept for 24 hours.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The user's preferred locale, for example `en-US` (1 to 255 characters). */
+  preferredLocale?: InputMaybe<Scalars['String']['input']>;
+  /** The new username, unique on the whole cluster (1 to 255 characters). */
+  username?: InputMaybe<Scalars['String']['input']>;
+  /** Whether other users can find the user when sharing. */
+  visibility?: InputMaybe<Visibility>;
+};
+
+/** The result of `userUpdate`. */
+export type UserUpdatePayload = {
+  __typename?: 'UserUpdatePayload';
+  /** The user as it reads after the change, or null when `userErrors` is not empty. */
+  user?: Maybe<User>;
+  /** Why the user was not changed; empty on success. */
+  userErrors: Array<UserError>;
+};
 
 export type { Visibility };
 
@@ -1750,9 +3078,15 @@ export type ResolversTypes = {
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   AuditOutcome: AuditOutcome;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Group: ResolverTypeWrapper<GroupNode>;
+  EmbedFilterOperator: EmbedFilterOperator;
+  EmbedParameterInput: EmbedParameterInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  EmbedRowLevelSecurityInput: EmbedRowLevelSecurityInput;
+  EmbedRuntimeFilterInput: EmbedRuntimeFilterInput;
+  EmbedTokenCreateInput: EmbedTokenCreateInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  EmbedTokenCreatePayload: ResolverTypeWrapper<Omit<EmbedTokenCreatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  Group: ResolverTypeWrapper<GroupNode>;
   GroupConnection: ResolverTypeWrapper<GroupConnectionModel>;
   GroupCreateInput: GroupCreateInput;
   GroupCreatePayload: ResolverTypeWrapper<Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
@@ -1761,9 +3095,21 @@ export type ResolversTypes = {
   GroupEdge: ResolverTypeWrapper<GroupEdgeModel>;
   GroupMemberConnection: ResolverTypeWrapper<GroupMemberConnectionModel>;
   GroupMemberEdge: ResolverTypeWrapper<GroupMemberEdgeModel>;
+  GroupMembersAddInput: GroupMembersAddInput;
+  GroupMembersAddPayload: ResolverTypeWrapper<Omit<GroupMembersAddPayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  GroupMembersRemoveInput: GroupMembersRemoveInput;
+  GroupMembersRemovePayload: ResolverTypeWrapper<Omit<GroupMembersRemovePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
   GroupMembershipType: GroupMembershipType;
   GroupOrder: GroupOrder;
   GroupOrderField: GroupOrderField;
+  GroupRolesAssignInput: GroupRolesAssignInput;
+  GroupRolesAssignPayload: ResolverTypeWrapper<Omit<GroupRolesAssignPayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  GroupRolesUnassignInput: GroupRolesUnassignInput;
+  GroupRolesUnassignPayload: ResolverTypeWrapper<Omit<GroupRolesUnassignPayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  GroupSubGroupsAddInput: GroupSubGroupsAddInput;
+  GroupSubGroupsAddPayload: ResolverTypeWrapper<Omit<GroupSubGroupsAddPayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
+  GroupSubGroupsRemoveInput: GroupSubGroupsRemoveInput;
+  GroupSubGroupsRemovePayload: ResolverTypeWrapper<Omit<GroupSubGroupsRemovePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
   GroupType: GroupType;
   GroupUpdateInput: GroupUpdateInput;
   GroupUpdatePayload: ResolverTypeWrapper<Omit<GroupUpdatePayload, 'group'> & { group?: Maybe<ResolversTypes['Group']> }>;
@@ -1773,20 +3119,56 @@ export type ResolversTypes = {
   OrderDirection: OrderDirection;
   Organization: ResolverTypeWrapper<OrgRecord>;
   OrganizationConnection: ResolverTypeWrapper<OrganizationConnectionModel>;
+  OrganizationCreateInput: OrganizationCreateInput;
+  OrganizationCreatePayload: ResolverTypeWrapper<Omit<OrganizationCreatePayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  OrganizationDeleteInput: OrganizationDeleteInput;
+  OrganizationDeletePayload: ResolverTypeWrapper<OrganizationDeletePayload>;
   OrganizationEdge: ResolverTypeWrapper<OrganizationEdgeModel>;
   OrganizationOrder: OrganizationOrder;
   OrganizationOrderField: OrganizationOrderField;
   OrganizationStatus: OrganizationStatus;
+  OrganizationUpdateInput: OrganizationUpdateInput;
+  OrganizationUpdatePayload: ResolverTypeWrapper<Omit<OrganizationUpdatePayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  OrganizationUsersAddInput: OrganizationUsersAddInput;
+  OrganizationUsersAddPayload: ResolverTypeWrapper<Omit<OrganizationUsersAddPayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  OrganizationUsersRemoveInput: OrganizationUsersRemoveInput;
+  OrganizationUsersRemovePayload: ResolverTypeWrapper<Omit<OrganizationUsersRemovePayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
   OrganizationVisibility: OrganizationVisibility;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Privilege: Privilege;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: ResolverTypeWrapper<RoleNode>;
   RoleConnection: ResolverTypeWrapper<RoleConnectionModel>;
+  RoleCreateInput: RoleCreateInput;
+  RoleCreatePayload: ResolverTypeWrapper<Omit<RoleCreatePayload, 'role'> & { role?: Maybe<ResolversTypes['Role']> }>;
+  RoleDeleteInput: RoleDeleteInput;
+  RoleDeletePayload: ResolverTypeWrapper<RoleDeletePayload>;
   RoleEdge: ResolverTypeWrapper<RoleEdgeModel>;
   RoleOrder: RoleOrder;
   RoleOrderField: RoleOrderField;
   RolePermission: RolePermission;
+  RoleUpdateInput: RoleUpdateInput;
+  RoleUpdatePayload: ResolverTypeWrapper<Omit<RoleUpdatePayload, 'role'> & { role?: Maybe<ResolversTypes['Role']> }>;
+  TenantApplyPayload: ResolverTypeWrapper<Omit<TenantApplyPayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  TenantBlueprintInput: TenantBlueprintInput;
+  TenantChange: ResolverTypeWrapper<TenantChange>;
+  TenantChangeAction: TenantChangeAction;
+  TenantChangeResult: ResolverTypeWrapper<TenantChangeResult>;
+  TenantChangeStatus: TenantChangeStatus;
+  TenantChangeTarget: ResolverTypeWrapper<TenantChangeTarget>;
+  TenantDeprovisionInput: TenantDeprovisionInput;
+  TenantDeprovisionMode: TenantDeprovisionMode;
+  TenantDeprovisionPayload: ResolverTypeWrapper<TenantDeprovisionPayload>;
+  TenantGroupInput: TenantGroupInput;
+  TenantObjectType: TenantObjectType;
+  TenantOrganizationInput: TenantOrganizationInput;
+  TenantPlanPayload: ResolverTypeWrapper<Omit<TenantPlanPayload, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  TenantRoleInput: TenantRoleInput;
+  TenantRunStatus: TenantRunStatus;
+  TenantUserAction: TenantUserAction;
+  TenantUserInput: TenantUserInput;
+  TenantUserResult: ResolverTypeWrapper<TenantUserResult>;
+  TenantUserStatus: TenantUserStatus;
   ThoughtSpotConnection: ResolverTypeWrapper<ThoughtSpotConnectionModel>;
   ThoughtSpotConnectionCreateInput: ThoughtSpotConnectionCreateInput;
   ThoughtSpotConnectionCreatePayload: ResolverTypeWrapper<Omit<ThoughtSpotConnectionCreatePayload, 'connection'> & { connection?: Maybe<ResolversTypes['ThoughtSpotConnection']> }>;
@@ -1799,7 +3181,15 @@ export type ResolversTypes = {
   ThoughtSpotConnectionUpdateInput: ThoughtSpotConnectionUpdateInput;
   ThoughtSpotConnectionUpdatePayload: ResolverTypeWrapper<Omit<ThoughtSpotConnectionUpdatePayload, 'connection'> & { connection?: Maybe<ResolversTypes['ThoughtSpotConnection']> }>;
   User: ResolverTypeWrapper<UserRecord>;
+  UserActivateInput: UserActivateInput;
+  UserActivatePayload: ResolverTypeWrapper<Omit<UserActivatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   UserConnection: ResolverTypeWrapper<UserConnectionModel>;
+  UserCreateInput: UserCreateInput;
+  UserCreatePayload: ResolverTypeWrapper<Omit<UserCreatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  UserDeactivateInput: UserDeactivateInput;
+  UserDeactivatePayload: ResolverTypeWrapper<Omit<UserDeactivatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  UserDeleteInput: UserDeleteInput;
+  UserDeletePayload: ResolverTypeWrapper<UserDeletePayload>;
   UserEdge: ResolverTypeWrapper<UserEdgeModel>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
@@ -1807,6 +3197,10 @@ export type ResolversTypes = {
   UserGroupEdge: ResolverTypeWrapper<UserGroupEdgeModel>;
   UserOrder: UserOrder;
   UserOrderField: UserOrderField;
+  UserPasswordResetInput: UserPasswordResetInput;
+  UserPasswordResetPayload: ResolverTypeWrapper<Omit<UserPasswordResetPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  UserUpdateInput: UserUpdateInput;
+  UserUpdatePayload: ResolverTypeWrapper<Omit<UserUpdatePayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Visibility: Visibility;
 };
 
@@ -1818,9 +3212,14 @@ export type ResolversParentTypes = {
   AuditEventConnection: Omit<AuditEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AuditEventEdge']>, nodes: Array<ResolversParentTypes['AuditEvent']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   DateTime: Scalars['DateTime']['output'];
-  Group: GroupNode;
+  EmbedParameterInput: EmbedParameterInput;
   Boolean: Scalars['Boolean']['output'];
+  EmbedRowLevelSecurityInput: EmbedRowLevelSecurityInput;
+  EmbedRuntimeFilterInput: EmbedRuntimeFilterInput;
+  EmbedTokenCreateInput: EmbedTokenCreateInput;
   Int: Scalars['Int']['output'];
+  EmbedTokenCreatePayload: Omit<EmbedTokenCreatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  Group: GroupNode;
   GroupConnection: GroupConnectionModel;
   GroupCreateInput: GroupCreateInput;
   GroupCreatePayload: Omit<GroupCreatePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
@@ -1829,21 +3228,62 @@ export type ResolversParentTypes = {
   GroupEdge: GroupEdgeModel;
   GroupMemberConnection: GroupMemberConnectionModel;
   GroupMemberEdge: GroupMemberEdgeModel;
+  GroupMembersAddInput: GroupMembersAddInput;
+  GroupMembersAddPayload: Omit<GroupMembersAddPayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
+  GroupMembersRemoveInput: GroupMembersRemoveInput;
+  GroupMembersRemovePayload: Omit<GroupMembersRemovePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   GroupOrder: GroupOrder;
+  GroupRolesAssignInput: GroupRolesAssignInput;
+  GroupRolesAssignPayload: Omit<GroupRolesAssignPayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
+  GroupRolesUnassignInput: GroupRolesUnassignInput;
+  GroupRolesUnassignPayload: Omit<GroupRolesUnassignPayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
+  GroupSubGroupsAddInput: GroupSubGroupsAddInput;
+  GroupSubGroupsAddPayload: Omit<GroupSubGroupsAddPayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
+  GroupSubGroupsRemoveInput: GroupSubGroupsRemoveInput;
+  GroupSubGroupsRemovePayload: Omit<GroupSubGroupsRemovePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   GroupUpdateInput: GroupUpdateInput;
   GroupUpdatePayload: Omit<GroupUpdatePayload, 'group'> & { group?: Maybe<ResolversParentTypes['Group']> };
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   Organization: OrgRecord;
   OrganizationConnection: OrganizationConnectionModel;
+  OrganizationCreateInput: OrganizationCreateInput;
+  OrganizationCreatePayload: Omit<OrganizationCreatePayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
+  OrganizationDeleteInput: OrganizationDeleteInput;
+  OrganizationDeletePayload: OrganizationDeletePayload;
   OrganizationEdge: OrganizationEdgeModel;
   OrganizationOrder: OrganizationOrder;
+  OrganizationUpdateInput: OrganizationUpdateInput;
+  OrganizationUpdatePayload: Omit<OrganizationUpdatePayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
+  OrganizationUsersAddInput: OrganizationUsersAddInput;
+  OrganizationUsersAddPayload: Omit<OrganizationUsersAddPayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
+  OrganizationUsersRemoveInput: OrganizationUsersRemoveInput;
+  OrganizationUsersRemovePayload: Omit<OrganizationUsersRemovePayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Role: RoleNode;
   RoleConnection: RoleConnectionModel;
+  RoleCreateInput: RoleCreateInput;
+  RoleCreatePayload: Omit<RoleCreatePayload, 'role'> & { role?: Maybe<ResolversParentTypes['Role']> };
+  RoleDeleteInput: RoleDeleteInput;
+  RoleDeletePayload: RoleDeletePayload;
   RoleEdge: RoleEdgeModel;
   RoleOrder: RoleOrder;
+  RoleUpdateInput: RoleUpdateInput;
+  RoleUpdatePayload: Omit<RoleUpdatePayload, 'role'> & { role?: Maybe<ResolversParentTypes['Role']> };
+  TenantApplyPayload: Omit<TenantApplyPayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
+  TenantBlueprintInput: TenantBlueprintInput;
+  TenantChange: TenantChange;
+  TenantChangeResult: TenantChangeResult;
+  TenantChangeTarget: TenantChangeTarget;
+  TenantDeprovisionInput: TenantDeprovisionInput;
+  TenantDeprovisionPayload: TenantDeprovisionPayload;
+  TenantGroupInput: TenantGroupInput;
+  TenantOrganizationInput: TenantOrganizationInput;
+  TenantPlanPayload: Omit<TenantPlanPayload, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
+  TenantRoleInput: TenantRoleInput;
+  TenantUserInput: TenantUserInput;
+  TenantUserResult: TenantUserResult;
   ThoughtSpotConnection: ThoughtSpotConnectionModel;
   ThoughtSpotConnectionCreateInput: ThoughtSpotConnectionCreateInput;
   ThoughtSpotConnectionCreatePayload: Omit<ThoughtSpotConnectionCreatePayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['ThoughtSpotConnection']> };
@@ -1855,12 +3295,24 @@ export type ResolversParentTypes = {
   ThoughtSpotConnectionUpdateInput: ThoughtSpotConnectionUpdateInput;
   ThoughtSpotConnectionUpdatePayload: Omit<ThoughtSpotConnectionUpdatePayload, 'connection'> & { connection?: Maybe<ResolversParentTypes['ThoughtSpotConnection']> };
   User: UserRecord;
+  UserActivateInput: UserActivateInput;
+  UserActivatePayload: Omit<UserActivatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   UserConnection: UserConnectionModel;
+  UserCreateInput: UserCreateInput;
+  UserCreatePayload: Omit<UserCreatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  UserDeactivateInput: UserDeactivateInput;
+  UserDeactivatePayload: Omit<UserDeactivatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  UserDeleteInput: UserDeleteInput;
+  UserDeletePayload: UserDeletePayload;
   UserEdge: UserEdgeModel;
   UserError: UserError;
   UserGroupConnection: UserGroupConnectionModel;
   UserGroupEdge: UserGroupEdgeModel;
   UserOrder: UserOrder;
+  UserPasswordResetInput: UserPasswordResetInput;
+  UserPasswordResetPayload: Omit<UserPasswordResetPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  UserUpdateInput: UserUpdateInput;
+  UserUpdatePayload: Omit<UserUpdatePayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
 };
 
 export type AccountStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, EXPIRED?: any, INACTIVE?: any, LOCKED?: any, PENDING?: any, SUSPENDED?: any }, ResolversTypes['AccountStatus']>;
@@ -1895,6 +3347,13 @@ export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends Re
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type EmbedTokenCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EmbedTokenCreatePayload'] = ResolversParentTypes['EmbedTokenCreatePayload']> = {
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
 
 export type GroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Group'] = ResolversParentTypes['Group'], FederationReferenceType extends FederationReferenceTypes['Group'] = FederationReferenceTypes['Group']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Group']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -1953,6 +3412,36 @@ export type GroupMemberEdgeResolvers<ContextType = Context, ParentType extends R
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type GroupMembersAddPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupMembersAddPayload'] = ResolversParentTypes['GroupMembersAddPayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type GroupMembersRemovePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupMembersRemovePayload'] = ResolversParentTypes['GroupMembersRemovePayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type GroupRolesAssignPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupRolesAssignPayload'] = ResolversParentTypes['GroupRolesAssignPayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type GroupRolesUnassignPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupRolesUnassignPayload'] = ResolversParentTypes['GroupRolesUnassignPayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type GroupSubGroupsAddPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupSubGroupsAddPayload'] = ResolversParentTypes['GroupSubGroupsAddPayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type GroupSubGroupsRemovePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupSubGroupsRemovePayload'] = ResolversParentTypes['GroupSubGroupsRemovePayload']> = {
+  group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type GroupTypeResolvers = EnumResolverSignature<{ LDAP?: any, LOCAL?: any, TEAM?: any, TENANT?: any }, ResolversTypes['GroupType']>;
 
 export type GroupUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupUpdatePayload'] = ResolversParentTypes['GroupUpdatePayload']> = {
@@ -1961,13 +3450,37 @@ export type GroupUpdatePayloadResolvers<ContextType = Context, ParentType extend
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  embedTokenCreate?: Resolver<ResolversTypes['EmbedTokenCreatePayload'], ParentType, ContextType, RequireFields<MutationEmbedTokenCreateArgs, 'input'>>;
   groupCreate?: Resolver<ResolversTypes['GroupCreatePayload'], ParentType, ContextType, RequireFields<MutationGroupCreateArgs, 'input'>>;
   groupDelete?: Resolver<ResolversTypes['GroupDeletePayload'], ParentType, ContextType, RequireFields<MutationGroupDeleteArgs, 'input'>>;
+  groupMembersAdd?: Resolver<ResolversTypes['GroupMembersAddPayload'], ParentType, ContextType, RequireFields<MutationGroupMembersAddArgs, 'input'>>;
+  groupMembersRemove?: Resolver<ResolversTypes['GroupMembersRemovePayload'], ParentType, ContextType, RequireFields<MutationGroupMembersRemoveArgs, 'input'>>;
+  groupRolesAssign?: Resolver<ResolversTypes['GroupRolesAssignPayload'], ParentType, ContextType, RequireFields<MutationGroupRolesAssignArgs, 'input'>>;
+  groupRolesUnassign?: Resolver<ResolversTypes['GroupRolesUnassignPayload'], ParentType, ContextType, RequireFields<MutationGroupRolesUnassignArgs, 'input'>>;
+  groupSubGroupsAdd?: Resolver<ResolversTypes['GroupSubGroupsAddPayload'], ParentType, ContextType, RequireFields<MutationGroupSubGroupsAddArgs, 'input'>>;
+  groupSubGroupsRemove?: Resolver<ResolversTypes['GroupSubGroupsRemovePayload'], ParentType, ContextType, RequireFields<MutationGroupSubGroupsRemoveArgs, 'input'>>;
   groupUpdate?: Resolver<ResolversTypes['GroupUpdatePayload'], ParentType, ContextType, RequireFields<MutationGroupUpdateArgs, 'input'>>;
+  organizationCreate?: Resolver<ResolversTypes['OrganizationCreatePayload'], ParentType, ContextType, RequireFields<MutationOrganizationCreateArgs, 'input'>>;
+  organizationDelete?: Resolver<ResolversTypes['OrganizationDeletePayload'], ParentType, ContextType, RequireFields<MutationOrganizationDeleteArgs, 'input'>>;
+  organizationUpdate?: Resolver<ResolversTypes['OrganizationUpdatePayload'], ParentType, ContextType, RequireFields<MutationOrganizationUpdateArgs, 'input'>>;
+  organizationUsersAdd?: Resolver<ResolversTypes['OrganizationUsersAddPayload'], ParentType, ContextType, RequireFields<MutationOrganizationUsersAddArgs, 'input'>>;
+  organizationUsersRemove?: Resolver<ResolversTypes['OrganizationUsersRemovePayload'], ParentType, ContextType, RequireFields<MutationOrganizationUsersRemoveArgs, 'input'>>;
+  roleCreate?: Resolver<ResolversTypes['RoleCreatePayload'], ParentType, ContextType, RequireFields<MutationRoleCreateArgs, 'input'>>;
+  roleDelete?: Resolver<ResolversTypes['RoleDeletePayload'], ParentType, ContextType, RequireFields<MutationRoleDeleteArgs, 'input'>>;
+  roleUpdate?: Resolver<ResolversTypes['RoleUpdatePayload'], ParentType, ContextType, RequireFields<MutationRoleUpdateArgs, 'input'>>;
+  tenantApply?: Resolver<ResolversTypes['TenantApplyPayload'], ParentType, ContextType, RequireFields<MutationTenantApplyArgs, 'input'>>;
+  tenantDeprovision?: Resolver<ResolversTypes['TenantDeprovisionPayload'], ParentType, ContextType, RequireFields<MutationTenantDeprovisionArgs, 'input'>>;
+  tenantPlan?: Resolver<ResolversTypes['TenantPlanPayload'], ParentType, ContextType, RequireFields<MutationTenantPlanArgs, 'input'>>;
   thoughtSpotConnectionCreate?: Resolver<ResolversTypes['ThoughtSpotConnectionCreatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionCreateArgs, 'input'>>;
   thoughtSpotConnectionDelete?: Resolver<ResolversTypes['ThoughtSpotConnectionDeletePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionDeleteArgs, 'input'>>;
   thoughtSpotConnectionTest?: Resolver<ResolversTypes['ThoughtSpotConnectionTestPayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionTestArgs, 'input'>>;
   thoughtSpotConnectionUpdate?: Resolver<ResolversTypes['ThoughtSpotConnectionUpdatePayload'], ParentType, ContextType, RequireFields<MutationThoughtSpotConnectionUpdateArgs, 'input'>>;
+  userActivate?: Resolver<ResolversTypes['UserActivatePayload'], ParentType, ContextType, RequireFields<MutationUserActivateArgs, 'input'>>;
+  userCreate?: Resolver<ResolversTypes['UserCreatePayload'], ParentType, ContextType, RequireFields<MutationUserCreateArgs, 'input'>>;
+  userDeactivate?: Resolver<ResolversTypes['UserDeactivatePayload'], ParentType, ContextType, RequireFields<MutationUserDeactivateArgs, 'input'>>;
+  userDelete?: Resolver<ResolversTypes['UserDeletePayload'], ParentType, ContextType, RequireFields<MutationUserDeleteArgs, 'input'>>;
+  userPasswordReset?: Resolver<ResolversTypes['UserPasswordResetPayload'], ParentType, ContextType, RequireFields<MutationUserPasswordResetArgs, 'input'>>;
+  userUpdate?: Resolver<ResolversTypes['UserUpdatePayload'], ParentType, ContextType, RequireFields<MutationUserUpdateArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -1995,12 +3508,37 @@ export type OrganizationConnectionResolvers<ContextType = Context, ParentType ex
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type OrganizationCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationCreatePayload'] = ResolversParentTypes['OrganizationCreatePayload']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OrganizationDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationDeletePayload'] = ResolversParentTypes['OrganizationDeletePayload']> = {
+  deletedOrganizationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type OrganizationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationEdge'] = ResolversParentTypes['OrganizationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
 
 export type OrganizationStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, INACTIVE?: any }, ResolversTypes['OrganizationStatus']>;
+
+export type OrganizationUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationUpdatePayload'] = ResolversParentTypes['OrganizationUpdatePayload']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OrganizationUsersAddPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationUsersAddPayload'] = ResolversParentTypes['OrganizationUsersAddPayload']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type OrganizationUsersRemovePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationUsersRemovePayload'] = ResolversParentTypes['OrganizationUsersRemovePayload']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
 
 export type OrganizationVisibilityResolvers = EnumResolverSignature<{ HIDDEN?: any, VISIBLE?: any }, ResolversTypes['OrganizationVisibility']>;
 
@@ -2056,12 +3594,73 @@ export type RoleConnectionResolvers<ContextType = Context, ParentType extends Re
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type RoleCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleCreatePayload'] = ResolversParentTypes['RoleCreatePayload']> = {
+  role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RoleDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleDeletePayload'] = ResolversParentTypes['RoleDeletePayload']> = {
+  deletedRoleId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type RoleEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleEdge'] = ResolversParentTypes['RoleEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
 };
 
 export type RolePermissionResolvers = EnumResolverSignature<{ MODIFY?: any, NO_ACCESS?: any, READ_ONLY?: any }, ResolversTypes['RolePermission']>;
+
+export type RoleUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RoleUpdatePayload'] = ResolversParentTypes['RoleUpdatePayload']> = {
+  role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TenantApplyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantApplyPayload'] = ResolversParentTypes['TenantApplyPayload']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  results?: Resolver<Maybe<Array<ResolversTypes['TenantChangeResult']>>, ParentType, ContextType>;
+  runId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['TenantRunStatus']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TenantChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantChange'] = ResolversParentTypes['TenantChange']> = {
+  action?: Resolver<ResolversTypes['TenantChangeAction'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['TenantChangeTarget'], ParentType, ContextType>;
+};
+
+export type TenantChangeResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantChangeResult'] = ResolversParentTypes['TenantChangeResult']> = {
+  change?: Resolver<ResolversTypes['TenantChange'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TenantChangeStatus'], ParentType, ContextType>;
+};
+
+export type TenantChangeTargetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantChangeTarget'] = ResolversParentTypes['TenantChangeTarget']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['TenantObjectType'], ParentType, ContextType>;
+};
+
+export type TenantDeprovisionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantDeprovisionPayload'] = ResolversParentTypes['TenantDeprovisionPayload']> = {
+  results?: Resolver<Maybe<Array<ResolversTypes['TenantUserResult']>>, ParentType, ContextType>;
+  sparedUsernames?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TenantPlanPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantPlanPayload'] = ResolversParentTypes['TenantPlanPayload']> = {
+  changes?: Resolver<Maybe<Array<ResolversTypes['TenantChange']>>, ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TenantUserResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TenantUserResult'] = ResolversParentTypes['TenantUserResult']> = {
+  action?: Resolver<ResolversTypes['TenantUserAction'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TenantUserStatus'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type ThoughtSpotConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThoughtSpotConnection'] = ResolversParentTypes['ThoughtSpotConnection']> = {
   baseUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2124,11 +3723,31 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserActivatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserActivatePayload'] = ResolversParentTypes['UserActivatePayload']> = {
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type UserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = {
   edges?: Resolver<Array<ResolversTypes['UserEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type UserCreatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserCreatePayload'] = ResolversParentTypes['UserCreatePayload']> = {
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UserDeactivatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserDeactivatePayload'] = ResolversParentTypes['UserDeactivatePayload']> = {
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UserDeletePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserDeletePayload'] = ResolversParentTypes['UserDeletePayload']> = {
+  deletedUserId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type UserEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserEdge'] = ResolversParentTypes['UserEdge']> = {
@@ -2155,6 +3774,16 @@ export type UserGroupEdgeResolvers<ContextType = Context, ParentType extends Res
   node?: Resolver<ResolversTypes['Group'], ParentType, ContextType>;
 };
 
+export type UserPasswordResetPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserPasswordResetPayload'] = ResolversParentTypes['UserPasswordResetPayload']> = {
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UserUpdatePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserUpdatePayload'] = ResolversParentTypes['UserUpdatePayload']> = {
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type VisibilityResolvers = EnumResolverSignature<{ NOT_SHAREABLE?: any, SHAREABLE?: any }, ResolversTypes['Visibility']>;
 
 export type Resolvers<ContextType = Context> = {
@@ -2164,6 +3793,7 @@ export type Resolvers<ContextType = Context> = {
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EmbedTokenCreatePayload?: EmbedTokenCreatePayloadResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   GroupConnection?: GroupConnectionResolvers<ContextType>;
   GroupCreatePayload?: GroupCreatePayloadResolvers<ContextType>;
@@ -2171,21 +3801,42 @@ export type Resolvers<ContextType = Context> = {
   GroupEdge?: GroupEdgeResolvers<ContextType>;
   GroupMemberConnection?: GroupMemberConnectionResolvers<ContextType>;
   GroupMemberEdge?: GroupMemberEdgeResolvers<ContextType>;
+  GroupMembersAddPayload?: GroupMembersAddPayloadResolvers<ContextType>;
+  GroupMembersRemovePayload?: GroupMembersRemovePayloadResolvers<ContextType>;
+  GroupRolesAssignPayload?: GroupRolesAssignPayloadResolvers<ContextType>;
+  GroupRolesUnassignPayload?: GroupRolesUnassignPayloadResolvers<ContextType>;
+  GroupSubGroupsAddPayload?: GroupSubGroupsAddPayloadResolvers<ContextType>;
+  GroupSubGroupsRemovePayload?: GroupSubGroupsRemovePayloadResolvers<ContextType>;
   GroupType?: GroupTypeResolvers;
   GroupUpdatePayload?: GroupUpdatePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
+  OrganizationCreatePayload?: OrganizationCreatePayloadResolvers<ContextType>;
+  OrganizationDeletePayload?: OrganizationDeletePayloadResolvers<ContextType>;
   OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   OrganizationStatus?: OrganizationStatusResolvers;
+  OrganizationUpdatePayload?: OrganizationUpdatePayloadResolvers<ContextType>;
+  OrganizationUsersAddPayload?: OrganizationUsersAddPayloadResolvers<ContextType>;
+  OrganizationUsersRemovePayload?: OrganizationUsersRemovePayloadResolvers<ContextType>;
   OrganizationVisibility?: OrganizationVisibilityResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Role?: RoleResolvers<ContextType>;
   RoleConnection?: RoleConnectionResolvers<ContextType>;
+  RoleCreatePayload?: RoleCreatePayloadResolvers<ContextType>;
+  RoleDeletePayload?: RoleDeletePayloadResolvers<ContextType>;
   RoleEdge?: RoleEdgeResolvers<ContextType>;
   RolePermission?: RolePermissionResolvers;
+  RoleUpdatePayload?: RoleUpdatePayloadResolvers<ContextType>;
+  TenantApplyPayload?: TenantApplyPayloadResolvers<ContextType>;
+  TenantChange?: TenantChangeResolvers<ContextType>;
+  TenantChangeResult?: TenantChangeResultResolvers<ContextType>;
+  TenantChangeTarget?: TenantChangeTargetResolvers<ContextType>;
+  TenantDeprovisionPayload?: TenantDeprovisionPayloadResolvers<ContextType>;
+  TenantPlanPayload?: TenantPlanPayloadResolvers<ContextType>;
+  TenantUserResult?: TenantUserResultResolvers<ContextType>;
   ThoughtSpotConnection?: ThoughtSpotConnectionResolvers<ContextType>;
   ThoughtSpotConnectionCreatePayload?: ThoughtSpotConnectionCreatePayloadResolvers<ContextType>;
   ThoughtSpotConnectionDeletePayload?: ThoughtSpotConnectionDeletePayloadResolvers<ContextType>;
@@ -2193,11 +3844,17 @@ export type Resolvers<ContextType = Context> = {
   ThoughtSpotConnectionTestPayload?: ThoughtSpotConnectionTestPayloadResolvers<ContextType>;
   ThoughtSpotConnectionUpdatePayload?: ThoughtSpotConnectionUpdatePayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  UserActivatePayload?: UserActivatePayloadResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
+  UserCreatePayload?: UserCreatePayloadResolvers<ContextType>;
+  UserDeactivatePayload?: UserDeactivatePayloadResolvers<ContextType>;
+  UserDeletePayload?: UserDeletePayloadResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
   UserGroupConnection?: UserGroupConnectionResolvers<ContextType>;
   UserGroupEdge?: UserGroupEdgeResolvers<ContextType>;
+  UserPasswordResetPayload?: UserPasswordResetPayloadResolvers<ContextType>;
+  UserUpdatePayload?: UserUpdatePayloadResolvers<ContextType>;
   Visibility?: VisibilityResolvers;
 };
 

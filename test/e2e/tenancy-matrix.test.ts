@@ -1,7 +1,8 @@
 // The cross-tenant matrix over HTTP (issue "Callers, tenants and connections"): two tenants (Organizations) on each
 // of two connections (two emulators). A caller of Tenant-A on the default connection sends every root field, every
 // relation that takes an argument, `node`/`nodes`, `_entities`, cursors and every mutation, once with what belongs to
-// the other tenant or the other connection, and once with what does not exist at all. The two answers must be
+// the other tenant or the other connection, and once with what does not exist at all (mutations: aimed at the other
+// side, or at alice's own objects with the other side's as elements). The two answers must be
 // identical (nothing confirms the other tenant exists), nothing of the other tenant or connection may be read
 // (emulators' call logs), and nothing may change (emulators' directories and the store).
 
@@ -23,6 +24,8 @@ let b: FixtureOrg;
 let remote: FixtureOrg;
 let aliceRead: string;
 let aliceAdmin: string;
+/** Every scope, in Tenant-A only. */
+let aliceWriter: string;
 
 const MISSING_ORG = 987_654_321;
 const MISSING_GUID = '00000000-0000-4000-8000-00000000dead';
@@ -42,6 +45,7 @@ beforeAll(async () => {
   url = await stack.app.listen(0, '127.0.0.1');
   aliceRead = await mintTestToken({ sub: 'alice', scope: 'directory:read', orgs: ['Tenant-A'] });
   aliceAdmin = await mintTestToken({ sub: 'alice-admin', scope: 'directory:admin', orgs: ['Tenant-A'] });
+  aliceWriter = await mintTestToken({ sub: 'alice-writer', scope: 'directory:admin directory:embed', orgs: ['Tenant-A'] });
 });
 
 afterAll(async () => {
@@ -186,6 +190,58 @@ const CASES: Case[] = [
   },
 ];
 
+/** One mutation case: its field, the document (one `$input`), and the input for a side. */
+interface MutationCase {
+  readonly name: string;
+  readonly field: string;
+  readonly query: string;
+  readonly input: (side: Side) => Record<string, unknown>;
+}
+
+/** Connection administration, covered by the last test of this file (it needs every Organization). */
+const CONNECTION_ADMIN = new Set(['thoughtSpotConnectionCreate', 'thoughtSpotConnectionUpdate', 'thoughtSpotConnectionDelete', 'thoughtSpotConnectionTest']);
+
+const mutationCase = (field: string, input: (side: Side) => Record<string, unknown>, name = field, select = 'userErrors { field message code }'): MutationCase => ({
+  name,
+  field,
+  query: `mutation ($input: ${field.charAt(0).toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { ${select} } }`,
+  input,
+});
+
+/** Every mutation that acts in an Organization, aimed at the other side: its objects, or alice's objects with its. */
+const MUTATION_CASES: MutationCase[] = [
+  mutationCase('organizationCreate', (s) => ({ name: s.orgName })),
+  mutationCase('organizationUpdate', (s) => ({ id: s.org, description: 'taken over' })),
+  mutationCase('organizationDelete', (s) => ({ id: s.org })),
+  mutationCase('groupCreate', (s) => ({ organizationId: s.org, name: 'Intruders' })),
+  mutationCase('groupUpdate', (s) => ({ id: s.group, description: 'taken over' })),
+  mutationCase('groupDelete', (s) => ({ id: s.group })),
+  mutationCase('roleCreate', (s) => ({ organizationId: s.org, name: 'Intruder' })),
+  mutationCase('roleUpdate', (s) => ({ id: s.role, description: 'taken over' })),
+  mutationCase('roleDelete', (s) => ({ id: s.role })),
+  mutationCase('userCreate', (s) => ({ organizationId: s.org, username: `intruder.${s.orgName.toLowerCase()}`, email: 'i@intruder.example', password: 'Intruder-1' })),
+  mutationCase('userCreate', (s) => ({ organizationId: mine().org, username: 'intruder.with.foreign.group', email: 'i@intruder.example', password: 'Intruder-1', groupIds: [s.group] }), 'userCreate into a foreign group'),
+  mutationCase('userUpdate', (s) => ({ id: s.user, displayName: 'Taken over' })),
+  mutationCase('userDelete', (s) => ({ id: s.user })),
+  mutationCase('userActivate', (s) => ({ id: s.user })),
+  mutationCase('userDeactivate', (s) => ({ id: s.user })),
+  mutationCase('userPasswordReset', (s) => ({ id: s.user, newPassword: 'Taken-over-1' })),
+  mutationCase('groupMembersAdd', (s) => ({ groupId: s.group, userIds: [mine().user] }), 'groupMembersAdd to a foreign group'),
+  mutationCase('groupMembersAdd', (s) => ({ groupId: mine().group, userIds: [s.user] }), 'groupMembersAdd of a foreign user'),
+  mutationCase('groupMembersRemove', (s) => ({ groupId: s.group, userIds: [s.user] })),
+  mutationCase('groupSubGroupsAdd', (s) => ({ groupId: mine().group, subGroupIds: [s.group] })),
+  mutationCase('groupSubGroupsRemove', (s) => ({ groupId: s.group, subGroupIds: [mine().group] })),
+  mutationCase('groupRolesAssign', (s) => ({ groupId: mine().group, roleIds: [s.role] })),
+  mutationCase('groupRolesUnassign', (s) => ({ groupId: s.group, roleIds: [s.role] })),
+  mutationCase('organizationUsersAdd', (s) => ({ organizationId: mine().org, userIds: [s.user] }), 'organizationUsersAdd of a foreign user'),
+  mutationCase('organizationUsersAdd', (s) => ({ organizationId: s.org, userIds: [mine().user] }), 'organizationUsersAdd to a foreign Organization'),
+  mutationCase('organizationUsersRemove', (s) => ({ organizationId: s.org, userIds: [s.user] })),
+  mutationCase('embedTokenCreate', (s) => ({ organizationId: s.org, username: 'embedded.intruder' }), 'embedTokenCreate', 'token userErrors { field message code }'),
+  mutationCase('tenantPlan', (s) => ({ organization: { name: s.orgName }, groups: [{ name: 'Intruders' }] }), 'tenantPlan', 'changes { action } userErrors { field message code }'),
+  mutationCase('tenantApply', (s) => ({ organization: { name: s.orgName }, groups: [{ name: 'Intruders' }] }), 'tenantApply', 'status userErrors { field message code }'),
+  mutationCase('tenantDeprovision', (s) => ({ organizationId: s.org, mode: 'DELETE', maxUsers: 1000 }), 'tenantDeprovision', 'userErrors { field message code }'),
+];
+
 /** Cursors from the other tenant's lists, used on alice's own lists. */
 const CURSOR_CASE = 'query ($o: ID!, $after: String!) { users(organizationId: $o, first: 2, after: $after) { nodes { id } } }';
 
@@ -231,6 +287,32 @@ describe('the cross-tenant matrix', () => {
     const forged = await post(aliceRead, CURSOR_CASE, { o: mine().org, after: Buffer.from('c1:2:AAAAAAAAAAAA').toString('base64url') });
     expect(reused.status).toBe(forged.status);
     expect((reused.body as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each(MUTATION_CASES.map((c) => [c.name, c] as const))(
+    'mutation %s: the other tenant and the other connection answer exactly as nothing does, and nothing changes',
+    async (_name, c) => {
+      const states = [snapshot(stack.emulator), snapshot(second)];
+      const before = [stack.emulator.calls().at(-1)?.seq ?? 0, second.calls().at(-1)?.seq ?? 0] as const;
+      const nothing = await post(aliceWriter, c.query, { input: c.input(NOTHING) });
+      const otherTenant = await post(aliceWriter, c.query, { input: c.input(sideOf('test', b)) });
+      const otherConnection = await post(aliceWriter, c.query, { input: c.input(sideOf('second', remote)) });
+      await stack.settle();
+      expect(otherTenant).toEqual(nothing);
+      expect(otherConnection).toEqual(nothing);
+      // Refused as a whole: no payload result, or user errors, or a top-level error; never a success.
+      expect(JSON.stringify(nothing)).toMatch(/"userErrors":\[\{|"errors":\[/);
+      expect([snapshot(stack.emulator), snapshot(second)]).toEqual(states);
+      expect(stack.emulator.calls((call) => call.seq > before[0] && call.orgId === b.org.id)).toEqual([]);
+      expect(second.calls((call) => call.seq > before[1])).toEqual([]);
+    },
+  );
+
+  it('has a case for every mutation that acts in an Organization', () => {
+    const mutation = stack.app.schema.getMutationType() as GraphQLObjectType;
+    const covered = new Set(MUTATION_CASES.map((c) => c.field));
+    const missing = Object.keys(mutation.getFields()).filter((name) => !covered.has(name) && !CONNECTION_ADMIN.has(name));
+    expect(missing).toEqual([]);
   });
 
   it('changes nothing through any mutation: a tenant administrator may not touch connections', async () => {
