@@ -13,6 +13,13 @@ import { median } from '../support/load.js';
 import { Pool } from 'undici';
 import { createThoughtSpotClient, type ThoughtSpotClient, type ThoughtSpotClientOptions } from '../../../src/thoughtspot/index.js';
 import type { UpstreamCallEvent } from '../../../src/thoughtspot/types.js';
+import { record } from '../support/report.js';
+
+/** The figures of this run, for the report. */
+const figures: {
+  overhead: { label: string; rawUs: number; adapterUs: number; ratio: number; ratios: number[] }[];
+  bursts: { label: string; seconds: number; rate: number; peakPerSecond: number; upstream429: number; failed: number }[];
+} = { overhead: [], bursts: [] };
 
 const SEARCH_PATH = '/api/rest/2.0/users/search';
 const SEARCH_BODY = { sort_options: { field_name: 'NAME', order: 'ASC' }, record_offset: 0, record_size: 20 };
@@ -117,6 +124,7 @@ async function overhead(cli: EmulatorCli): Promise<void> {
           `   ratio ${median(ratios).toFixed(2)} (runs: ${ratios.map((ratio) => ratio.toFixed(2)).join(' ')})` +
           `   overhead ${(adapterMedian - rawMedian).toFixed(0)} µs\n`,
       );
+      figures.overhead.push({ label, rawUs: rawMedian, adapterUs: adapterMedian, ratio: median(ratios), ratios });
     }
   } finally {
     await client.close();
@@ -185,6 +193,14 @@ async function pacing(cli: EmulatorCli): Promise<void> {
         `  ${label.padEnd(44)} ${String(BURST_CALLS)} calls in ${result.seconds.toFixed(2)} s = ${(BURST_CALLS / result.seconds).toFixed(1)}/s` +
           `   busiest second ${result.peakPerSecond}   sent ${result.sent}   429s ${result.upstream429}   failed ${result.failed}\n`,
       );
+      figures.bursts.push({
+        label,
+        seconds: result.seconds,
+        rate: BURST_CALLS / result.seconds,
+        peakPerSecond: result.peakPerSecond,
+        upstream429: result.upstream429,
+        failed: result.failed,
+      });
     };
     for (let run = 1; run <= PACED_RUNS; run += 1) {
       report(`defaults (90/s, burst 5), run ${run}`, await burst(cli, adminPool, undefined, 5));
@@ -207,4 +223,28 @@ export async function run(): Promise<void> {
   } finally {
     await stopEmulatorCli(cli.child);
   }
+  record({
+    title: 'Adapter overhead and pacing',
+    description: [
+      `Overhead against raw \`undici.request\` for the same 20-row \`users/search\` (same headers and token, JSON parsed on both sides), interleaved blocks, ` +
+        `ratio = median of ${RUNS} runs. Pacing: ${BURST_CALLS} calls fired at once at an emulator enforcing 100 requests/s with a burst of 10.`,
+    ],
+    tables: [
+      {
+        header: ['load', 'raw undici', 'adapter', 'ratio (spread)', 'cost per call'],
+        rows: figures.overhead.map((o) => [
+          o.label,
+          `${o.rawUs.toFixed(0)} µs`,
+          `${o.adapterUs.toFixed(0)} µs`,
+          `${o.ratio.toFixed(2)} (${Math.min(...o.ratios).toFixed(2)}–${Math.max(...o.ratios).toFixed(2)})`,
+          `~${(o.adapterUs - o.rawUs).toFixed(0)} µs`,
+        ]),
+      },
+      {
+        header: ['client setting', 'time, rate', 'busiest second', '429s', 'failed'],
+        rows: figures.bursts.map((b) => [b.label, `${b.seconds.toFixed(2)} s, ${b.rate.toFixed(1)}/s`, String(b.peakPerSecond), String(b.upstream429), String(b.failed)]),
+      },
+    ],
+    data: figures,
+  });
 }

@@ -20,6 +20,13 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createState } from '../../../src/emulator/domain/index.js';
 import { DEFAULT_FIDELITY } from '../../../src/emulator/options.js';
+import { record } from '../support/report.js';
+
+/** The figures of this run, for the report. */
+const figures: { calls: { label: string; rps: number; p50: number; p99: number; cpuUs: number; baselineRatio: number | null }[]; seedBuildMs: number | null } = {
+  calls: [],
+  seedBuildMs: null,
+};
 
 interface Histogram {
   average: number;
@@ -215,6 +222,14 @@ async function throughput(): Promise<void> {
           `${median(base.map((s) => s.cpuUs)).toFixed(0).padStart(12)}${median(cpuRatios).toFixed(2).padStart(7)}`;
       }
       process.stdout.write(`${line}\n`);
+      figures.calls.push({
+        label: call.label,
+        rps,
+        p50: median(current.map((s) => s.p50)),
+        p99: median(current.map((s) => s.p99)),
+        cpuUs,
+        baselineRatio: samples.length > 1 ? median(current.map((s, i) => s.rps / samples[1]![i]!.rps)) : null,
+      });
     }
   } finally {
     for (const cli of clis) {
@@ -233,6 +248,7 @@ function seedBuild(): void {
     timings.push(performance.now() - started);
     users = state.users.size;
   }
+  figures.seedBuildMs = median(timings);
   process.stdout.write(
     `(b) Seed build: createState({ large: { users: ${SEED_USERS} } }) → ${users} users; median of ${SEED_RUNS}: ` +
       `${median(timings).toFixed(0)} ms (runs: ${timings.map((t) => t.toFixed(0)).join(', ')} ms)\n`,
@@ -243,4 +259,27 @@ function seedBuild(): void {
 export async function run(): Promise<void> {
   await throughput();
   if (ONLY === undefined) seedBuild();
+  const baseline = figures.calls.some((c) => c.baselineRatio !== null);
+  record({
+    title: 'Emulator throughput (loopback, its own process)',
+    description: [
+      `autocannon with ${CONNECTIONS} connections against the emulator CLI (seed large:1000, rate limit off), median of ${RUNS} runs of ${RUN_SECONDS} s per call; ` +
+        'CPU per request is the emulator process\'s CPU time (/proc) ÷ requests, steadier than requests/s on a shared machine.',
+    ],
+    tables: [
+      {
+        header: ['call', 'requests/s', 'p50', 'p99', 'emulator CPU / request', ...(baseline ? ['vs baseline'] : [])],
+        rows: figures.calls.map((c) => [
+          c.label,
+          c.rps.toFixed(0),
+          `${c.p50.toFixed(1)} ms`,
+          `${c.p99.toFixed(1)} ms`,
+          `${c.cpuUs.toFixed(0)} µs`,
+          ...(baseline ? [c.baselineRatio === null ? '' : `${c.baselineRatio.toFixed(2)}×`] : []),
+        ]),
+      },
+    ],
+    verdicts: figures.seedBuildMs === null ? [] : [`building the ${SEED_USERS.toLocaleString('en-US')}-user seed: ${figures.seedBuildMs.toFixed(0)} ms (median of ${SEED_RUNS})`],
+    data: figures,
+  });
 }

@@ -37,6 +37,7 @@ import {
   table,
   type Exchange,
 } from '../support/load.js';
+import { record } from '../support/report.js';
 
 const LATENCY_MS = 20;
 const GAP_MS = 50;
@@ -215,6 +216,38 @@ export async function run(): Promise<void> {
         '',
       ].join('\n'),
     );
+    const ratio = median(b) / median(a);
+    record({
+      title: 'Fairness: a cheap query beside the most expensive admitted query',
+      description: [
+        `The latency of \`organizationByName\` (one upstream call) alone, and while another client runs the most expensive query the default limits admit ` +
+          `(${expensive.lists} lists, ${expensive.nodes.toLocaleString('en-US')} nodes, its whole ${limits.maxUpstreamCalls}-call budget), with production pacing, ` +
+          `the emulator enforcing 100/s (burst 10) and adding ${LATENCY_MS} ms to every call; ${rounds} rounds of ${samples} samples, blocks alternating order.`,
+      ],
+      tables: [
+        {
+          header: ['cheap query', 'samples', 'median', 'p95', 'max'],
+          rows: [
+            ['alone', String(a.length), ms(median(a)), ms(percentile(a, 95)), ms(a.at(-1) ?? Number.NaN)],
+            ['beside the expensive query', String(b.length), ms(median(b)), ms(percentile(b, 95)), ms(b.at(-1) ?? Number.NaN)],
+            ['ratio', '', `${ratio.toFixed(2)}×`, `${(percentile(b, 95) / percentile(a, 95)).toFixed(2)}×`, ''],
+          ],
+        },
+        { caption: 'Per round:', header: ['round', 'order', '(a) alone median', '(a) p95', '(b) loaded median', '(b) p95', '(b)/(a) median'], rows: roundRows },
+      ],
+      verdicts: [
+        `cheap queries not ok: ${cheapFailures.length}`,
+        `expensive query: ${expensiveRuns.length} runs, upstream calls per run median ${median(expensiveCalls)} (budget ${limits.maxUpstreamCalls}); emulator 429s during the loaded windows: ${during.reduce((n, w) => n + w.rateLimited, 0)}`,
+      ],
+      data: {
+        alone: { samples: a.length, medianMs: median(a), p95Ms: percentile(a, 95) },
+        loaded: { samples: b.length, medianMs: median(b), p95Ms: percentile(b, 95) },
+        ratio,
+        cheapFailures: cheapFailures.length,
+        expensiveRuns: expensiveRuns.length,
+        expensiveCallsMedian: median(expensiveCalls),
+      },
+    });
   } finally {
     await client.close();
     await stack.close();

@@ -21,9 +21,10 @@
 // back to back for QUERIES_RSS_SECONDS (20) through load.ts's undici client, sampled every 100 ms in that process
 // (`process.memoryUsage().rss`), beside the kernel's high-water mark (VmHWM) of the same window, and the heap after a
 // forced GC (the child runs with --expose-gc) before and after the load. The child runs as the Docker image does:
-// plain node on JavaScript (src transpiled file by file, measure.ts `compileSubgraph`), NODE_ENV=production; under
-// tsx an idle subgraph holds about 30 MB more RSS that production does not. Last, a Markdown table for the README and one
-// verdict line per target.
+// plain node on JavaScript (src transpiled file by file, measure.ts `compileSubgraph`), NODE_ENV=production and the
+// configuration production gets (measure.ts checks the child's configuration says so); under tsx an idle subgraph
+// holds about 30 MB more RSS that production does not. Last, a Markdown table for the README and one verdict line per
+// target.
 //
 // The minimums (issue 8, "What to build" table; each was verified there by building the identical answer from that
 // many REST calls, every search in its own Organization with that Organization's token):
@@ -71,6 +72,7 @@ import {
   type UpstreamCall,
 } from '../support/measure.js';
 import type { Operation } from '../../support/graphql.js';
+import { record, type ReportTable } from '../support/report.js';
 
 const LATENCY_MS = 20;
 const MB = 1_000_000;
@@ -449,7 +451,8 @@ async function measureMemory(emulator: EmulatorProcess): Promise<MemoryResult> {
       gcAvailable: subgraph.gcAvailable,
       runtime:
         `node${subgraph.runtime === 'compiled' ? '' : ' --import tsx'}${subgraph.gcAvailable ? ' --expose-gc' : ''}` +
-        `${subgraph.runtime === 'compiled' ? ' on src transpiled to JavaScript, as the image runs dist/' : ''}, NODE_ENV=${subgraph.nodeEnv || '(empty)'}`,
+        `${subgraph.runtime === 'compiled' ? ' on src transpiled to JavaScript, as the image runs dist/' : ''}, NODE_ENV=${subgraph.nodeEnv || '(empty)'} ` +
+        `(${subgraph.environment} configuration)`,
       idleRss: idle.memory.rss,
       idleHeapAfterGc: idle.memory.heapUsed,
       peakRss: window.peakRss,
@@ -473,7 +476,10 @@ async function measureMemory(emulator: EmulatorProcess): Promise<MemoryResult> {
 // ---------------------------------------------------------------------------------------------------------------
 
 export async function run(): Promise<void> {
+  // Kept for the report (support/report.ts): the verdict lines are the ones printed under "Targets".
+  const printed: string[] = [];
   const out = (text = ''): void => {
+    printed.push(text);
     process.stdout.write(`${text}\n`);
   };
   out(
@@ -674,4 +680,93 @@ export async function run(): Promise<void> {
     const l = mode(r.at20.map((s) => s.levels));
     out(`- (figure, not a target) ${r.query.key} levels at the minimum (${r.query.minimum.levels}${r.query.unit}): mode ${l} → ${verdict(l === r.query.minimum.levels)}`);
   }
+  recordReport(results, memory, { header, rows }, printed);
+}
+
+/** The suite's figures for the benchmark report: the README table, the memory figure, the verdicts printed above. */
+function recordReport(results: readonly Result[], memory: MemoryResult | null, readme: ReportTable, printed: readonly string[]): void {
+  const targets = printed.indexOf('Targets (issue 8):');
+  const verdicts = targets === -1 ? [] : printed.slice(targets + 1).filter((l) => l.startsWith('- ')).map((l) => l.slice(2));
+  const tables: ReportTable[] = [];
+  if (results.length > 0) tables.push({ caption: 'Per request (Q3 per page), in-process execution, client pacing off; minimum in parentheses; floor = minimum levels × 20 ms.', ...readme });
+  if (memory !== null) {
+    const lat = sortedCopy(memory.exchanges.map((e) => e.latencyMs));
+    const ok = memory.exchanges.filter((e) => e.outcome === 'ok').length;
+    tables.push({
+      caption: `Memory: ${memory.clients} HTTP clients sending Q1 for ${memory.seconds} s at ${memory.latencyMs} ms upstream, production pacing, the subgraph alone in a child process (${memory.runtime}).`,
+      header: ['', 'value'],
+      rows: [
+        ['peak RSS, sampled every 100 ms (kernel high-water mark)', `${bytes(memory.peakRss)} (${memory.kernelPeakRss === null ? 'n/a' : bytes(memory.kernelPeakRss)})`],
+        ['RSS idle, after warm-up and GC', bytes(memory.idleRss)],
+        ['peak heap used', bytes(memory.peakHeapUsed)],
+        ['heap after forced GC: before → after the load', memory.gcAvailable ? `${bytes(memory.idleHeapAfterGc)} → ${bytes(memory.heapAfterGc)}` : 'n/a'],
+        ['requests', `${memory.exchanges.length} in ${memory.spanSeconds.toFixed(1)} s, ${ok} ok; p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`],
+      ],
+    });
+  }
+  const timed = results.filter((r) => r.at0.length > 0 && r.at20.length > 0);
+  record({
+    title: 'Canonical queries (issue 8): calls, levels, latency at 0 and 20 ms, CPU, memory',
+    description: [
+      'Each canonical query of the read path beside the contract minimum (calls and dependent levels), executed in-process against the emulator in its own process, ' +
+        `latency with 0 and with ${LATENCY_MS} ms added to every upstream call in alternating blocks, CPU time per request; then peak RSS of the subgraph in its own ` +
+        'process under 50 HTTP clients sending Q1 (suites/queries.ts explains each figure).',
+    ],
+    tables,
+    verdicts,
+    charts:
+      timed.length === 0
+        ? []
+        : [
+            {
+              kind: 'bars',
+              title: `Canonical queries: median latency at 0 and ${LATENCY_MS} ms upstream (bars, log scale), CPU per request (line)`,
+              categories: timed.map((r) => r.query.key),
+              series: [
+                { name: 'p50 at 0 ms (ms)', values: timed.map((r) => latencies(r.at0).p50) },
+                { name: `p50 at ${LATENCY_MS} ms (ms)`, values: timed.map((r) => latencies(r.at20).p50) },
+                { name: `floor at ${LATENCY_MS} ms (ms)`, values: timed.map((r) => (r.query.minimum.levels === null ? null : r.query.minimum.levels * LATENCY_MS)) },
+              ],
+              yLabel: 'latency (ms)',
+              yScale: 'log',
+              line: { name: 'CPU / request (ms)', values: timed.map((r) => r.cpu0.ms / r.cpu0.requests), yLabel: 'CPU ms / request', joins: timed.map((_r, i) => i) },
+            },
+          ],
+    data: {
+      settings,
+      queries: results.map((r) => {
+        const all = [...r.at0, ...r.at20];
+        return {
+          key: r.query.key,
+          title: r.query.title,
+          minimum: r.query.minimum,
+          calls: { min: Math.min(...all.map((s) => s.calls)), max: Math.max(...all.map((s) => s.calls)), mean: mean(all.map((s) => s.calls)) },
+          levelsMode: mode(r.at20.map((s) => s.levels)),
+          bytesMean: mean(all.map((s) => s.bytes)),
+          rowsPerRequest: r.rowsPerRequest,
+          at0: { samples: r.at0.length, ...latencies(r.at0) },
+          at20: { samples: r.at20.length, ...latencies(r.at20) },
+          cpuMsPerRequest: r.cpu0.ms / r.cpu0.requests,
+          endpoints: r.endpoints,
+        };
+      }),
+      memory:
+        memory === null
+          ? null
+          : {
+              clients: memory.clients,
+              seconds: memory.seconds,
+              latencyMs: memory.latencyMs,
+              runtime: memory.runtime,
+              peakRss: memory.peakRss,
+              kernelPeakRss: memory.kernelPeakRss,
+              idleRss: memory.idleRss,
+              peakHeapUsed: memory.peakHeapUsed,
+              idleHeapAfterGc: memory.idleHeapAfterGc,
+              heapAfterGc: memory.heapAfterGc,
+              requests: memory.exchanges.length,
+              spanSeconds: memory.spanSeconds,
+            },
+    },
+  });
 }

@@ -43,6 +43,7 @@ import {
   type Exchange,
   type LoadStack,
 } from '../support/load.js';
+import { record } from '../support/report.js';
 
 /** Every FAULT_EVERY-th upstream call fails. */
 const FAULT_EVERY = 10;
@@ -336,6 +337,45 @@ export async function run(): Promise<void> {
       '',
     ];
     process.stdout.write(lines.join('\n'));
+    const kindHeader = ['query', 'requests', 'ok', 'partial', 'failed', 'p50', 'p95', 'p99', 'max', 'upstream calls p50 / p99 / max'];
+    record({
+      title: `Fault soak: ${clients} clients × ${seconds} s, every ${FAULT_EVERY}th upstream call failing`,
+      description: [
+        `${clients} HTTP clients for ${seconds} s send a seeded mix of nested queries, lookups, \`nodes\` and \`_entities\` while every ${FAULT_EVERY}th upstream call fails ` +
+          '(resets, 500/502/503, maintenance pages, answers delayed 1, 3 and 11 s), with production pacing and the emulator\'s 100/s limit. ' +
+          '`partial` answers carry data with coded errors on the nulled parts (by design: plain 500s are not retried); the invariants are no ' +
+          '`INTERNAL_SERVER_ERROR` and no answer later than the request deadline plus 1 s.',
+      ],
+      tables: [
+        {
+          header: ['', 'value'],
+          rows: [
+            ['requests', `${exchanges.length} in ${elapsed.toFixed(1)} s (${(exchanges.length / elapsed).toFixed(1)}/s): ${formatCounts(byOutcome)}`],
+            ['error codes (requests carrying each)', formatCounts(requestCodes)],
+            ['latency p50 / p95 / p99 / max', `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))} / ${ms(percentile(latencies, 99))} / ${ms(maxLatency)}`],
+            ['circuit breaker', `${openings.length} opening(s), ${stack.logs.breaker.length} transition(s)`],
+            ['emulator', `${window.calls} calls, ${((100 * totalFaulted) / Math.max(1, window.calls - window.rateLimited)).toFixed(1)} % faulted, median ${window.perSecondMedian} calls/s, ${window.rateLimited} answered 429`],
+          ],
+        },
+        { header: kindHeader, rows: kindRows },
+      ],
+      verdicts: [
+        `INTERNAL_SERVER_ERROR: ${internal} → ${internal === 0 ? 'met (zero)' : 'NOT MET'}`,
+        `answered later than REQUEST_DEADLINE_MS + ${DEADLINE_MARGIN_MS} ms: ${overMargin} → ${overMargin === 0 ? 'met (zero)' : 'NOT MET'}`,
+      ],
+      data: {
+        clients,
+        seconds,
+        requests: exchanges.length,
+        outcomes: Object.fromEntries(byOutcome),
+        errorCodes: Object.fromEntries(requestCodes),
+        latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: maxLatency },
+        internalServerErrors: internal,
+        overDeadline: overMargin,
+        breakerOpenings: openings.length,
+        emulator: { calls: window.calls, rateLimited: window.rateLimited, faulted: totalFaulted, perSecondMedian: window.perSecondMedian },
+      },
+    });
     const failures = [
       ...(internal > 0 ? [`${internal} INTERNAL_SERVER_ERROR`] : []),
       ...(overMargin > 0 ? [`${overMargin} requests answered after REQUEST_DEADLINE_MS + ${DEADLINE_MARGIN_MS} ms`] : []),
