@@ -18,6 +18,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, createPinoLogger, createReadiness, startTracing, type HttpRoute, type Metrics, type Readiness } from './observability/index.js';
 import { inputLimitsPlugin } from './plugins/input-limits.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { noStorePlugins } from './plugins/no-store.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { readScopePlugin } from './plugins/read-scope.js';
 import { requestLogPlugin, type RequestLogEntry } from './plugins/request-log.js';
@@ -258,6 +259,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // usual, with keep-alive, and nothing tells a client that its connection is about to go. The drain here answers
     // both with a coded 503 that a router or client can retry elsewhere, and only then stops Apollo.
     plugins: [
+      // Instead of Apollo's cache-control plugin, which hooks every field to conclude what this subgraph always
+      // answers (no-store); plugins/no-store.ts says why.
+      ...noStorePlugins(),
       inputLimitsPlugin(),
       queryCostPlugin(config.queryLimits),
       readScopePlugin(),

@@ -4,6 +4,7 @@
 
 import type { ThoughtSpotClient } from '../thoughtspot/index.js';
 import { createGroupLoaders, type GroupLoaders } from './groups.js';
+import { createHeldRolesLoaders, type HeldRolesLoaders } from './held-roles.js';
 import type { BatchObserver } from './observe.js';
 import { createOrgLoaders, type OrgLoaders } from './orgs.js';
 import { createRoleLoaders, type RoleLoaders } from './roles.js';
@@ -13,6 +14,7 @@ import { createUserLoaders, type UserLoaders } from './users.js';
 
 export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
 export type { GroupIndex, GroupSearchKey } from './groups.js';
+export type { HeldRolesKey } from './held-roles.js';
 export { ALL_GROUP_NAME, groupMembers, isAllGroup, membershipIn, roleHolders, rolesHeld, type MemberRule } from './membership.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
@@ -27,7 +29,8 @@ export * from './models.js';
 export type Loaders = OrgLoaders &
   GroupLoaders &
   RoleLoaders &
-  UserLoaders & {
+  UserLoaders &
+  HeldRolesLoaders & {
     /**
      * Forgets everything read so far in this request: a mutation calls it after writing, so its payload and any
      * later field show the state it left (read your writes). The next read of each kind goes upstream again.
@@ -52,15 +55,17 @@ export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions,
   const groups = createGroupLoaders(reads, options.onBatch);
   const roles = createRoleLoaders(reads, options.onBatch);
   const users = createUserLoaders(reads, options.userBatch, options.onBatch);
+  const held = createHeldRolesLoaders({ userInOrg: users.userInOrg, roleIndex: roles.roleIndex }, options.onBatch);
   return {
     ...orgs,
     ...groups,
     ...roles,
     ...users,
+    ...held,
     clearAll() {
       reset();
       orgs.resetOrgIndex();
-      for (const loader of [orgs.orgSearch, groups.groupIndex, groups.groupSearch, roles.roleIndex, users.userInOrg, users.userByKey, users.userSearch, users.members]) {
+      for (const loader of [orgs.orgSearch, groups.groupIndex, groups.groupSearch, roles.roleIndex, users.userInOrg, users.userByKey, users.userSearch, users.members, held.heldRoles]) {
         loader.clearAll();
       }
     },

@@ -5,11 +5,12 @@
 // it (`userInOrg`, primed by whatever read the row, so the Org a user was reached through costs nothing) and that
 // Org's group and role indexes (the rows name their groups, so a group list that asks for names only reads no
 // index). Without `organizationId` they cover every Org of the user, so a User's fields do not depend on the path a
-// query took to reach it; who holds which role is membership.ts's rule.
+// query took to reach it; who holds which role is membership.ts's rule, applied a query level at a time by
+// loaders/held-roles.ts.
 
 import type { UserResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
-import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, groupRefNode, rolesHeld, type GroupNode, type RoleNode } from '../loaders/index.js';
+import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, groupRefNode, type GroupNode } from '../loaders/index.js';
 import type { PrincipalRef, UserRecord } from '../thoughtspot/index.js';
 import { orgIdArg, sortGroups, sortOrgs, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
@@ -122,15 +123,14 @@ export const User: UserResolvers = {
       edges: connection.edges.map((edge) => ({ ...edge, membership: direct.has(edge.node.id) ? ('DIRECT' as const) : ('INHERITED' as const) })),
     };
   },
-  async roles(user, args, ctx, info) {
-    const only = await namedOrg(ctx, args.organizationId);
-    const perOrg = await Promise.all(
-      orgsOf(user, only).map(async (orgId): Promise<RoleNode[]> => {
-        const [view, index] = await Promise.all([viewIn(ctx, user, orgId), ctx.loaders.roleIndex.load(orgId)]);
-        if (view === null) return [];
-        return rolesHeld(view, index.list);
-      }),
-    );
-    return listConnection(info, args, keyOf(ctx, user), sortRoles(perOrg.flat(), args.orderBy));
+  // Through `heldRoles`, one batch per query level (loaders/held-roles.ts says why), and without an async step of
+  // its own when no Organization is named: hundreds of these wait side by side in a nested query, each holding
+  // whatever promises it made until ThoughtSpot answers.
+  roles(user, args, ctx, info) {
+    const held =
+      args.organizationId == null
+        ? ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, null) })
+        : namedOrg(ctx, args.organizationId).then((only) => ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, only) }));
+    return held.then((roles) => listConnection(info, args, keyOf(ctx, user), sortRoles(roles, args.orderBy)));
   },
 };

@@ -78,6 +78,20 @@ describe('the HTTP endpoint', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('marks every GraphQL answer uncacheable, data and errors alike (Cache-Control: no-store)', async () => {
+    // Apollo's cache-control plugin gave these answers that header; plugins/no-store.ts now does, without its per-field
+    // bookkeeping.
+    const data = await post(JSON.stringify({ query: '{ organizations { totalCount } }' }));
+    expect(data.status).toBe(200);
+    expect(data.headers.get('cache-control')).toBe('no-store');
+    const refused = await post(JSON.stringify({ query: '{ users(first: 1000) { totalCount } }' }));
+    expect((await refused.json()) as unknown).toHaveProperty('errors');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const invalid = await post(JSON.stringify({ query: '{ noSuchField }' }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers malformed JSON, oversized bodies and unknown paths with clear errors', async () => {
     const bad = await post('{"query": ');
     expect(bad.status).toBe(400);
