@@ -25,6 +25,7 @@
 // costs a round trip on the critical path all the same.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +173,8 @@ export interface SubgraphProcess {
   /** How it runs: `compiled` (node on JavaScript transpiled from src, as the Docker image runs dist/) or `tsx`. */
   readonly runtime: 'compiled' | 'tsx';
   readonly nodeEnv: string;
+  /** The environment its configuration resolved to (`config.environment`); checked against `nodeEnv` at start. */
+  readonly environment: 'production' | 'development';
   /** Whether the child can force a collection (it is started with --expose-gc unless told otherwise). */
   readonly gcAvailable: boolean;
   /** Starts a measurement window. */
@@ -182,12 +185,16 @@ export interface SubgraphProcess {
   close(): Promise<void>;
 }
 
-/** Where `compileSubgraph` writes (node_modules/.cache: ignored by git, and bare imports resolve from there). */
-const COMPILED_DIR = join(ROOT, 'node_modules', '.cache', 'queries-bench');
+/**
+ * Where `compileSubgraph` writes (node_modules/.cache: ignored by git, and bare imports resolve from there), one
+ * directory per benchmark process: the tree is shared, and a second run starting would otherwise delete the
+ * compiled subgraph from under the first.
+ */
+const COMPILED_DIR = join(ROOT, 'node_modules', '.cache', `queries-bench-${process.pid}`);
 
 /**
  * Transpiles src/ and subgraph-process.ts file by file (esbuild, no bundling, the directory tree kept, as `tsc`
- * would emit dist/) into node_modules/.cache/queries-bench, with the runtime files src reads beside its code (the
+ * would emit dist/) into node_modules/.cache/queries-bench-<pid>, with the runtime files src reads beside its code (the
  * schema directory, the emulator's contract.json), and returns the entry's path. Under a second; no type checking.
  * Why: the memory figure is about the subgraph as deployed (`node dist/main.js`), and tsx's loader (its esbuild
  * worker, the transpiled sources it keeps) adds tens of megabytes of RSS that production does not have.
@@ -224,17 +231,28 @@ export async function startSubgraphProcess(
   const entry = runtime === 'compiled' ? await compileSubgraph() : 'subgraph-process.ts';
   // The child authenticates its HTTP callers as production does; load.ts's client presents tokens minted with these
   // settings. Its store is in memory: a benchmark leaves nothing behind, and shares nothing with another run.
-  const env = { ...TEST_AUTH_ENV, STORE_PATH: ':memory:', ...options.env };
+  // Production refuses to start without SECRETS_KEY; a fresh random one serves, since the benchmark registers no
+  // connection and so never encrypts anything with it.
+  const env = { ...TEST_AUTH_ENV, STORE_PATH: ':memory:', SECRETS_KEY: randomBytes(32).toString('base64'), ...options.env };
   const args = JSON.stringify({ url: emulator.url, username: emulator.username, secretKey: emulator.secretKey, env });
   const child = await forkChild<SubgraphRequest>(entry, [args], {
     execArgv: options.exposeGc === false ? [] : ['--expose-gc'],
     env: { ...process.env, NODE_ENV: nodeEnv },
   });
+  // A figure labelled NODE_ENV=production must come from production's configuration, not from a child that read
+  // NODE_ENV from somewhere else.
+  const environment = child.ready['environment'];
+  const expected = nodeEnv === 'production' ? 'production' : 'development';
+  if (environment !== expected) {
+    await child.close();
+    throw new Error(`The subgraph child was started with NODE_ENV=${JSON.stringify(nodeEnv)}, so its configuration should be ${expected}, but got: ${JSON.stringify(environment)}.`);
+  }
   return {
     url: child.ready['url'] as string,
     pid: child.child.pid ?? -1,
     runtime,
     nodeEnv,
+    environment: expected,
     gcAvailable: child.ready['gc'] === true,
     reset: () => child.request({ op: 'reset' }),
     stats: () => child.request({ op: 'stats' }),

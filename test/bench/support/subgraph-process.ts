@@ -2,12 +2,13 @@
 // the subgraph alone in a fresh process, configured as production is (`loadConfig` + `createApp`, the adapter's own
 // keep-alive pool, no test dispatcher) against the emulator child, serving HTTP on 127.0.0.1. Its memory is the
 // subgraph's, not the load driver's or the emulator's (both live in other processes). It samples
-// `process.memoryUsage()` every SAMPLE_MS itself and answers the parent over IPC: `{ type: 'ready', url, gc }`, then
-// `reset` (start a window: peaks forgotten, the kernel's high-water mark reset when Linux allows it), `stats` (the
-// window's peaks and sample count), `gc` (a forced collection when the process runs with --expose-gc, then
-// memoryUsage) and `close`. argv[2] is JSON: { url, username, secretKey, env }; `env` carries what production would
-// set besides the cluster (measure.ts `startSubgraphProcess` puts the JWT settings callers are checked against and
-// STORE_PATH there), since this file may run transpiled on its own, without the test support modules.
+// `process.memoryUsage()` every SAMPLE_MS itself and answers the parent over IPC: `{ type: 'ready', url, gc,
+// environment }` (environment: what the configuration resolved to, so the parent can check it got the one it asked
+// for), then `reset` (start a window: peaks forgotten, the kernel's high-water mark reset when Linux allows it),
+// `stats` (the window's peaks and sample count), `gc` (a forced collection when the process runs with --expose-gc,
+// then memoryUsage) and `close`. argv[2] is JSON: { url, username, secretKey, env }; `env` carries what production
+// would set besides the cluster (measure.ts `startSubgraphProcess` puts the JWT settings callers are checked against,
+// SECRETS_KEY and STORE_PATH there), since this file may run transpiled on its own, without the test support modules.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createApp } from '../../../src/app.js';
@@ -62,6 +63,10 @@ async function main(): Promise<void> {
     THOUGHTSPOT_SECRET_KEY: args.secretKey,
     THOUGHTSPOT_CONNECTION_ID: 'test',
     LOG_LEVEL: 'silent',
+    // The environment this process was started in (measure.ts sets NODE_ENV on the fork), so the configuration is
+    // the one that environment gets (Apollo's nodeEnv, CORS and the settings production requires): `loadConfig`
+    // reads only the object it is given, never process.env.
+    NODE_ENV: process.env['NODE_ENV'],
     ...args.env,
   });
   const app = await createApp(config);
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
     clearInterval(timer);
     void app.stop().finally(() => process.exit(0));
   });
-  send({ type: 'ready', url, gc: gc !== undefined });
+  send({ type: 'ready', url, gc: gc !== undefined, environment: config.environment });
 }
 
 main().catch((err: unknown) => {
