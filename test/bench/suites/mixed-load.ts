@@ -34,8 +34,7 @@
 // emulator's own call log gives the upstream rate and its 429s (the adapter retries those, so they fail nothing).
 
 import { mulberry32 } from '../../support/random.js';
-import { createDataClient, type DataClient, type DataExchange } from '../support/graphql-http.js';
-import { emulatorWindow, envInteger, formatCounts, increment, ms, percentile, sortedCopy, startEmulatorHandle, table } from '../support/load.js';
+import { createGraphQLClient, emulatorWindow, envInteger, formatCounts, increment, ms, percentile, sortedCopy, startEmulatorHandle, table, type Exchange, type GraphQLClient } from '../support/load.js';
 import { startSubgraphProcess } from '../support/measure.js';
 import { sampleRss, type RssSample } from '../support/proc.js';
 import { record, type ReportTable } from '../support/report.js';
@@ -225,8 +224,8 @@ interface Outcome {
   readonly unexpected: string | null;
 }
 
-async function send(client: DataClient, step: Step): Promise<Outcome> {
-  const e: DataExchange = await client.send(step.kind, step.query, step.variables);
+async function send(client: GraphQLClient, step: Step): Promise<Outcome> {
+  const e: Exchange = await client.send(step.kind, step.query, step.variables);
   const endedAt = performance.now();
   let failed: string | null = null;
   if (e.outcome !== 'ok') {
@@ -248,13 +247,13 @@ async function send(client: DataClient, step: Step): Promise<Outcome> {
 }
 
 /** Sends one request and fails the set-up on anything but a clean answer. */
-async function setupRequest<T>(client: DataClient, kind: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+async function setupRequest<T>(client: GraphQLClient, kind: string, query: string, variables?: Record<string, unknown>): Promise<T> {
   const e = await client.send(kind, query, variables);
   if (e.outcome !== 'ok') throw new Error(`mixed-load set-up, ${kind}: ${e.transportError ?? JSON.stringify(e.errors).slice(0, 500)}`);
   return e.data as T;
 }
 
-async function prepare(client: DataClient): Promise<Targets> {
+async function prepare(client: GraphQLClient): Promise<Targets> {
   const blueprint = {
     organization: { name: FIXTURE_ORG, description: 'mixed-load fixture tenant' },
     roles: [{ name: 'Load-Reader', privileges: ['CAN_VIEW_FOLDERS'] }],
@@ -311,7 +310,7 @@ export async function run(): Promise<void> {
   try {
     const subgraph = await startSubgraphProcess(emulator, { runtime: settings.runtime });
     // Well past the request deadline (25 s): a request is abandoned only if the subgraph breaks its own deadline.
-    const client = createDataClient(subgraph.url, clients, 45_000);
+    const client = createGraphQLClient(subgraph.url, clients, 45_000, { keepData: true });
     try {
       process.stdout.write(
         `Mixed load: ${clients} HTTP clients × ${seconds} s (after ${warmupSeconds} s warm-up) against the subgraph child (${subgraph.runtime}, NODE_ENV=${subgraph.nodeEnv}, ` +

@@ -297,6 +297,16 @@ export interface Exchange {
   readonly errors: readonly ClientError[];
   /** Why there was no usable response (network error, unparseable body). */
   readonly transportError: string | null;
+  /** The answer's `data`, kept only by a client created with `keepData` (null otherwise, or when there was none). */
+  readonly data: unknown;
+}
+
+/** Options of `createGraphQLClient`. */
+export interface GraphQLClientOptions {
+  /** Keep each answer's `data` on its exchange (mutations: the created object's ID, `userErrors`). Default false. */
+  readonly keepData?: boolean;
+  /** The `sub` of the caller's token. Default `bench-client`. */
+  readonly subject?: string;
 }
 
 /** A GraphQL-over-HTTP client on one undici pool. */
@@ -316,13 +326,13 @@ const TOKEN_RENEW_BEFORE_MS = 120_000;
  * every request (minting costs CPU, and in the load suites the client shares its process with the subgraph), minted
  * again when less than TOKEN_RENEW_BEFORE_MS of it is left, so a soak never runs into its expiry.
  */
-function bearerCredential(): () => Promise<string> {
+function bearerCredential(subject: string): () => Promise<string> {
   let current: { readonly value: Promise<string>; readonly renewAt: number } | null = null;
   return () => {
     const now = Date.now();
     if (current === null || now >= current.renewAt) {
       current = {
-        value: mintTestToken({ sub: 'bench-client', expiresInS: TOKEN_LIFETIME_S }).then((token) => `Bearer ${token}`),
+        value: mintTestToken({ sub: subject, expiresInS: TOKEN_LIFETIME_S }).then((token) => `Bearer ${token}`),
         renewAt: now + TOKEN_LIFETIME_S * 1000 - TOKEN_RENEW_BEFORE_MS,
       };
     }
@@ -335,10 +345,10 @@ function bearerCredential(): () => Promise<string> {
  * server has not answered after `timeoutMs` is abandoned and counted as failed (`transportError`), so a stuck server
  * cannot stop a benchmark from ending.
  */
-export function createGraphQLClient(url: string, connections: number, timeoutMs: number): GraphQLClient {
+export function createGraphQLClient(url: string, connections: number, timeoutMs: number, options: GraphQLClientOptions = {}): GraphQLClient {
   const origin = new URL(url).origin;
   const pool = new Pool(origin, { connections, keepAliveTimeout: 10_000, pipelining: 1 });
-  const credential = bearerCredential();
+  const credential = bearerCredential(options.subject ?? 'bench-client');
   return {
     async send(kind, query, variables) {
       requestCounter += 1;
@@ -366,19 +376,19 @@ export function createGraphQLClient(url: string, connections: number, timeoutMs:
       }
       const latencyMs = performance.now() - startedAt;
       let errors: ClientError[] = [];
-      let hasData = false;
+      let data: unknown = null;
       if (transportError === null) {
         try {
           const parsed = JSON.parse(text) as { data?: unknown; errors?: ClientError[] };
           errors = Array.isArray(parsed.errors) ? parsed.errors : [];
-          hasData = parsed.data !== null && parsed.data !== undefined;
+          data = parsed.data ?? null;
         } catch {
           transportError = `unparseable body (HTTP ${status}): ${text.slice(0, 200)}`;
         }
       }
       const outcome: Exchange['outcome'] =
-        transportError !== null || status !== 200 || !hasData ? 'failed' : errors.length > 0 ? 'partial' : 'ok';
-      return { requestId, kind, startedAt, latencyMs, status, outcome, errors, transportError };
+        transportError !== null || status !== 200 || data === null ? 'failed' : errors.length > 0 ? 'partial' : 'ok';
+      return { requestId, kind, startedAt, latencyMs, status, outcome, errors, transportError, data: options.keepData === true ? data : null };
     },
     close: () => pool.close(),
   };
