@@ -215,6 +215,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     loaderOptions: { userBatch: config.userBatch, ...(metrics === null ? {} : { onBatch: (loader, size) => metrics.loaderBatch(loader, size) }) },
   });
+  // The context function of `caller`, on the connection its token names (refused when that is not registered).
+  const contextOf = async (caller: Caller): Promise<() => Promise<Context>> => {
+    const connection = await registry.resolve(caller.connectionId);
+    if (connection === null) throw new UnknownConnectionError();
+    return () => contextFunction(caller, connection);
+  };
   // Who is calling and on which connection, before Apollo sees the request: a caller that is not authenticated, or
   // that names a connection that is not registered, costs no upstream call and no parsing.
   const contextFor = async (authorization: string | undefined | null): Promise<() => Promise<Context>> => {
@@ -230,9 +236,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
       throw error;
     }
-    const connection = await registry.resolve(caller.connectionId);
-    if (connection === null) throw new UnknownConnectionError();
-    return () => contextFunction(caller, connection);
+    return contextOf(caller);
   };
   const server = new ApolloServer<Context>({
     schema,
@@ -364,10 +368,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     execute(request, options = {}) {
       return requestScope.run(createRequestScope(), async () => {
-        const caller = options.caller ?? LOCAL_CALLER;
-        const connection = await registry.resolve(caller.connectionId);
-        if (connection === null) throw new UnknownConnectionError();
-        return server.executeOperation(request, { contextValue: await contextFunction(caller, connection) });
+        const context = await contextOf(options.caller ?? LOCAL_CALLER);
+        return server.executeOperation(request, { contextValue: await context() });
       });
     },
     listen(port = config.port, host = config.host) {

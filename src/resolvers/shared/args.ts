@@ -27,33 +27,28 @@ export interface ScopedId {
  */
 export const NOWHERE: ScopedId = Object.freeze({ orgId: 2 ** 31, guid: '00000000-0000-0000-0000-000000000000' });
 
-// Private: decodes an ID argument of type `expected`, or NOWHERE for another connection's ID.
-function scopedArg<T extends 'Organization' | 'Group' | 'Role' | 'User'>(ctx: Context, id: string, expected: T, argumentName: string) {
-  return lookupGlobalIdOfType(ctx.connectionId, id, expected, argumentName);
-}
-
 /** Decodes an optional Organization ID argument to ThoughtSpot's Org id. */
 export function orgIdArg(ctx: Context, id: string | null | undefined, argumentName: string): number | null {
-  return id == null ? null : (scopedArg(ctx, id, 'Organization', argumentName)?.orgId ?? NOWHERE.orgId);
+  return id == null ? null : (lookupGlobalIdOfType(ctx.connectionId, id, 'Organization', argumentName)?.orgId ?? NOWHERE.orgId);
 }
 
 /** Decodes an optional group ID argument. */
 export function groupIdArg(ctx: Context, id: string | null | undefined, argumentName: string): ScopedId | null {
   if (id == null) return null;
-  const target = scopedArg(ctx, id, 'Group', argumentName);
+  const target = lookupGlobalIdOfType(ctx.connectionId, id, 'Group', argumentName);
   return target === null ? NOWHERE : { orgId: target.orgId, guid: target.guid };
 }
 
 /** Decodes an optional role ID argument. */
 export function roleIdArg(ctx: Context, id: string | null | undefined, argumentName: string): ScopedId | null {
   if (id == null) return null;
-  const target = scopedArg(ctx, id, 'Role', argumentName);
+  const target = lookupGlobalIdOfType(ctx.connectionId, id, 'Role', argumentName);
   return target === null ? NOWHERE : { orgId: target.orgId, guid: target.guid };
 }
 
 /** Decodes an optional user ID argument to the user's GUID. */
 export function userIdArg(ctx: Context, id: string | null | undefined, argumentName: string): string | null {
-  return id == null ? null : (scopedArg(ctx, id, 'User', argumentName)?.guid ?? NOWHERE.guid);
+  return id == null ? null : (lookupGlobalIdOfType(ctx.connectionId, id, 'User', argumentName)?.guid ?? NOWHERE.guid);
 }
 
 /** ThoughtSpot sort options for a user order (username ascending by default: unique, so paging is stable). */

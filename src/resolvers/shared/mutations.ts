@@ -156,6 +156,5 @@ export function userErrorOf(error: unknown, field: readonly string[]): UserError
         break;
     }
   }
-  if (error instanceof GraphQLError) throw error;
   throw error instanceof Error ? error : new GraphQLError(String(error), { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
 }
