@@ -124,8 +124,8 @@ export interface Config {
   /**
    * How a batch of users wanted at once in one Org (`nodes`, `_entities`, `userByUsername`, the per-Org views of a
    * query level) is read, since ThoughtSpot has no batch-get: up to `lookupMaxKeys` users are looked up one
-   * identifier search each; more are found by scanning the Org's user list `scanPageSize` rows at a time until all
-   * have turned up.
+   * identifier search each; more are found by scanning the Org's user list at most `scanPageSize` rows at a time
+   * until all have turned up, within a row budget (loaders/user-lookup.ts SCAN_ROWS_PER_KEY).
    */
   readonly userBatch: {
     readonly lookupMaxKeys: number;

@@ -2,8 +2,9 @@
 // `userByKey`). ThoughtSpot has no batch-get for users: `users/search` takes a single `user_identifier` and answers in
 // the token's Org only (CONTRACT.md §3). So a batch of users in one Org is either looked up one identifier search per
 // user (small batches: a few small answers, in parallel) or found by scanning the Org's user list page by page until
-// every wanted user has turned up (large batches: one call per page, however many users it holds);
-// `UserBatchOptions` sets where one ends and the other begins. Cluster-wide lookups first ask `orgs/search` (one call
+// every wanted user has turned up (large batches: one call per page, however many users it holds), within a row
+// budget that grows with the batch, past which the few users still missing are looked up too; `UserBatchOptions`
+// sets where one ends and the other begins. Cluster-wide lookups first ask `orgs/search` (one call
 // for the whole batch) which Orgs hold the users. Every row read primes the loaders through `prime`.
 
 import type DataLoader from 'dataloader';
@@ -43,6 +44,19 @@ export const MAX_MISS_LOOKUPS = 10;
 // The order of a scan. ThoughtSpot's default order is undocumented (CONTRACT.md §16 Q19), and offset paging
 // is only meaningful over a stable one; usernames are unique, so NAME ascending is total.
 export const USER_SCAN_SORT: SortOptions = { field: 'NAME', order: 'ASC' };
+
+/**
+ * The row budget of a one-Org scan: rows read per wanted user, and the least budget of any scan. Rows are a cost like
+ * calls: 22 users wanted in a 20,000-user Org used to cost pages of 1,000 rows (1.8 MB each) until the last one
+ * turned up, anywhere up to the whole list. A small Org's list fits in the budget and is read as before; in a large
+ * one, once the budget is spent, the users still missing are looked up one identifier search each (a row of about
+ * 1.5 KB apiece), provided they are at most SCAN_CUT_LOOKUPS (or `lookupMaxKeys`, if larger). With more missing the
+ * scan reads on, whole pages at a time: calls are the scarcer resource (ThoughtSpot allows 100 a second), and a scan
+ * cut short cannot tell a missing user from one further down the list, so every miss would cost a call.
+ */
+export const SCAN_ROWS_PER_KEY = 10;
+export const SCAN_MIN_ROWS = 100;
+export const SCAN_CUT_LOOKUPS = 25;
 
 /** A user named by GUID or by username. */
 export interface UserRef {
@@ -103,14 +117,20 @@ export async function lookupUser(
 // by identifier in the first Org, at most MAX_MISS_LOOKUPS of them (hidden users are never listed, and a row that
 // moved between two pages can be missed); the rest are not found. If an Org's read failed, refs that no other Org
 // turned up get that failure rather than a not-found: the failed Org may have held them.
+// A scan of one Org keeps to its row budget (SCAN_ROWS_PER_KEY): its pages are no larger than the budget, and once it
+// is spent with at most SCAN_CUT_LOOKUPS refs missing, those are all searched by identifier in that Org instead of
+// reading on. Over several Orgs there is no budget: nothing says which Org a missing ref would be in.
 export async function scanForUsers<R extends UserRef>(
   client: DirectoryReads,
-  pageSize: number,
+  options: UserBatchOptions,
   prime: Prime,
   lookup: (key: UserInOrgKey) => Promise<UserRecord | Error>,
   orgIds: readonly number[],
   refs: readonly R[],
 ): Promise<(UserRecord | Error)[]> {
+  const { scanPageSize: pageSize, lookupMaxKeys } = options;
+  const budget = orgIds.length === 1 ? Math.max(SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY * refs.length) : Infinity;
+  let cut = false;
   const wanted = new Set(refs.map(refKey));
   const found = new Map<string, { readonly rank: number; readonly row: UserRecord }>();
   const failures: Error[] = [];
@@ -126,7 +146,13 @@ export async function scanForUsers<R extends UserRef>(
         const read = new Set<string>();
         let offset = 0;
         while (found.size < wanted.size) {
-          const rows = await client.searchUsers({ orgId }, { sort: USER_SCAN_SORT }, { offset, size: pageSize });
+          const left = budget - offset;
+          if (left <= 0 && wanted.size - found.size <= Math.max(lookupMaxKeys, SCAN_CUT_LOOKUPS)) {
+            cut = true;
+            break;
+          }
+          const size = left > 0 ? Math.min(pageSize, left) : pageSize;
+          const rows = await client.searchUsers({ orgId }, { sort: USER_SCAN_SORT }, { offset, size });
           prime(orgId, rows);
           let fresh = 0;
           for (const row of rows) {
@@ -136,7 +162,7 @@ export async function scanForUsers<R extends UserRef>(
           }
           // A short page ends the list. A full page of rows already read would mean the offset is not honoured;
           // stopping then keeps a misbehaving answer from turning into an endless walk.
-          if (rows.length < pageSize || fresh === 0) break;
+          if (rows.length < size || fresh === 0) break;
           offset += rows.length;
         }
       } catch (error) {
@@ -147,11 +173,15 @@ export async function scanForUsers<R extends UserRef>(
   const [failure] = failures;
   const fallbackOrg = orgIds[0] ?? PRIMARY_ORG_ID;
   let misses = 0;
-  // mapBounded starts items in order, so the MAX_MISS_LOOKUPS searched are always the first misses.
-  return mapBounded(refs, USER_LOOKUP_CONCURRENCY, async (ref) => {
+  // mapBounded starts items in order, so the MAX_MISS_LOOKUPS searched are always the first misses. After a cut the
+  // misses (at most SCAN_CUT_LOOKUPS) are searched all at once: they are the level's last reads.
+  const concurrency = cut ? Math.max(lookupMaxKeys, SCAN_CUT_LOOKUPS) : USER_LOOKUP_CONCURRENCY;
+  return mapBounded(refs, concurrency, async (ref) => {
     const hit = found.get(refKey(ref));
     if (hit !== undefined) return hit.row;
     if (failure !== undefined) return failure;
+    // After a scan cut at its budget every miss is searched: it may simply be further down the list.
+    if (cut) return lookup({ orgId: fallbackOrg, by: ref.by, value: ref.value });
     misses += 1;
     return misses <= MAX_MISS_LOOKUPS
       ? lookup({ orgId: fallbackOrg, by: ref.by, value: ref.value })

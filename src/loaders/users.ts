@@ -54,7 +54,7 @@ export function createUserLoaders(client: DirectoryReads, options: UserBatchOpti
     client,
     options,
     lookup,
-    scan: (orgIds, refs) => scanForUsers(client, options.scanPageSize, prime, lookup, orgIds, refs),
+    scan: (orgIds, refs) => scanForUsers(client, options, prime, lookup, orgIds, refs),
   };
   const userInOrg: DataLoader<UserInOrgKey, UserRecord, string> = new DataLoader<UserInOrgKey, UserRecord, string>(
     observed('userInOrg', observe, (keys) => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../../src/emulator/domain/index.js';
 import type { CallRecord } from '../../../src/emulator/index.js';
-import { MAX_MISS_LOOKUPS } from '../../../src/loaders/user-lookup.js';
+import { MAX_MISS_LOOKUPS, SCAN_CUT_LOOKUPS, SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY } from '../../../src/loaders/user-lookup.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
 import { useTestStack } from '../../support/harness.js';
@@ -18,10 +18,13 @@ const stack = useTestStack({
 });
 let first: FixtureOrg;
 let second: FixtureOrg;
+/** Larger than any row budget the tests below give a scan. */
+let large: FixtureOrg;
 
 beforeAll(() => {
   first = addFixtureOrg(stack.emulator, 'First-Co', 60);
   second = addFixtureOrg(stack.emulator, 'Second-Co', 60);
+  large = addFixtureOrg(stack.emulator, 'Large-Co', 400);
 });
 
 const uid = (user: UserRec): string => toGlobalId('test', { typename: 'User', guid: user.id });
@@ -104,6 +107,39 @@ describe('batched user lookups', () => {
     expect(firstPages.length).toBeGreaterThanOrEqual(1);
     expect(firstPages.length).toBeLessThanOrEqual(7);
     expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 3 + firstPages.length });
+  });
+
+  it('scan a large Organization no further than the row budget, then look up the few users still missing', async () => {
+    const users = atPositions(large, [0, 5, 150, 220, 290, 390]);
+    const budget = Math.max(SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY * users.length);
+    expect(budget).toBeLessThan(150);
+    const { names, calls, searches } = await nodes(users.map(uid), 'username groups { nodes { name } }');
+    expect(names).toEqual(users.map((u) => u.name));
+    const pages = searches.filter((call) => !('user_identifier' in (call.body as object)));
+    expect(pages.map((call) => call.body)).toEqual(Array.from({ length: budget / PAGE }, (_, i) => page(i * PAGE)));
+    // The four users past the budget are searched one by one, in the Org that lists them; rows read stay within
+    // the budget plus one row per user looked up.
+    expect(identifiers(searches.filter((call) => 'user_identifier' in (call.body as object)))).toEqual(users.slice(2).map((u) => u.id).sort());
+    expect(searches.every((call) => call.orgId === large.org.id)).toBe(true);
+    expect(searches.reduce((sum, call) => sum + (call.rows ?? 0), 0)).toBe(budget + 4);
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': budget / PAGE + 4 });
+  });
+
+  it('read on past the row budget while more users are missing than are worth a call each', async () => {
+    const positions = Array.from({ length: SCAN_CUT_LOOKUPS + 1 }, (_, i) => 340 + 2 * i);
+    const users = atPositions(large, positions);
+    const budget = Math.max(SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY * users.length);
+    expect(budget).toBeLessThanOrEqual(340);
+    const { names, calls, searches } = await nodes(users.map(uid));
+    expect(names).toEqual(users.map((u) => u.name));
+    // Nothing turns up within the budget, so the scan reads on, page by page, until few enough are missing: the page
+    // at 340 holds five of them, leaving SCAN_CUT_LOOKUPS − 4, which are then searched one by one.
+    const pages = searches.filter((call) => !('user_identifier' in (call.body as object)));
+    expect(pages.map((call) => call.body)).toEqual(Array.from({ length: 35 }, (_, i) => page(i * PAGE)));
+    const lookedUp = users.filter((_, i) => (positions[i] as number) >= 350);
+    expect(lookedUp).toHaveLength(SCAN_CUT_LOOKUPS - 4);
+    expect(identifiers(searches.filter((call) => 'user_identifier' in (call.body as object)))).toEqual(lookedUp.map((u) => u.id).sort());
+    expect(calls).toEqual({ 'orgs/search': 1, 'users/search': 35 + lookedUp.length });
   });
 
   it('resolve unknown users to null: one orgs/search when none exists', async () => {
