@@ -16,6 +16,7 @@ import { ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors/codes.js';
 import { createFormatError } from './errors/format.js';
 import type { Logger } from './logger.js';
 import { createMetrics, createPinoLogger, createReadiness, startTracing, type HttpRoute, type Metrics, type Readiness } from './observability/index.js';
+import { createExecutionGate, executionGatePlugin } from './plugins/execution-gate.js';
 import { inputLimitsPlugin } from './plugins/input-limits.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { noStorePlugins } from './plugins/no-store.js';
@@ -116,7 +117,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Metrics unless METRICS_ENABLED=false; traces only with a collector, and only then is OpenTelemetry loaded at all.
   // Every ThoughtSpot client the app uses is in `clients`, for the breaker and queue gauges read at scrape time.
   const clients = new Set<ThoughtSpotClient>();
-  const metrics = config.observability.metrics ? createMetrics({ clients: () => clients }) : null;
+  const gate = createExecutionGate(config.execution);
+  const metrics = config.observability.metrics ? createMetrics({ clients: () => clients, executions: gate.status }) : null;
   const tracing =
     config.observability.otlpEndpoint === null
       ? null
@@ -269,6 +271,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       inputLimitsPlugin(),
       queryCostPlugin(config.queryLimits),
       readScopePlugin(),
+      // After every check above: an operation they refuse never waits for a slot.
+      executionGatePlugin(gate),
       requestLogPlugin({ logger, ...(overrides.onRequestLog === undefined ? {} : { onEntry: overrides.onRequestLog }) }),
       ...(metrics === null ? [] : [metricsPlugin({ metrics })]),
       ...(tracing === null ? [] : [tracingPlugin(tracing)]),

@@ -141,6 +141,13 @@ export interface Config {
     /** Upstream calls one request may send, retries included (token mints serve every request and are not counted). */
     readonly maxUpstreamCalls: number;
   };
+  /** How much GraphQL executes at once (plugins/execution-gate.ts). */
+  readonly execution: {
+    /** Units executing at once; an operation weighs the upstream lists it can open (at least 1). */
+    readonly capacity: number;
+    /** Operations waiting at once; one more is refused 503 `OVERLOADED`. */
+    readonly queueMax: number;
+  };
   /** The static limits a query is checked against before execution (DESIGN.md §7b). */
   readonly queryLimits: {
     /** Deepest field nesting. */
@@ -227,6 +234,13 @@ export const CONFIG_DEFAULTS = {
   // the lists QUERY_MAX_LISTS allows across a few Organizations, with room for retries and token mints, while one
   // request can take at most about 3 s of the shared rate budget (250 calls at 90/s).
   REQUEST_MAX_UPSTREAM_CALLS: 250,
+  // Memory is held by the operations in flight (about 2 MB each for a nested query), and ThoughtSpot's rate budget,
+  // not the number of operations executing, bounds throughput. 32 units admit 8 nested queries of 4 lists (23 calls
+  // each: more than 90 calls a second can send, so the budget stays busy) or 32 lookups at once, and the memory of 50
+  // clients' nested queries is never held together (README "Benchmarks": peak RSS 471 MB unbounded, 180 MB here).
+  EXECUTION_CAPACITY: 32,
+  // A queued operation holds its document and context, a few kilobytes; 1,000 bounds that and still absorbs a burst.
+  EXECUTION_QUEUE_MAX: 1_000,
   QUERY_MAX_DEPTH: 15,
   // GitHub's GraphQL API limit: 500,000 nodes per query.
   QUERY_MAX_NODES: 500_000,
@@ -385,6 +399,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     CONFIG_DEFAULTS.REQUEST_MAX_UPSTREAM_CALLS,
     problems,
   );
+  const capacity = integer(read('EXECUTION_CAPACITY'), 'EXECUTION_CAPACITY', 1, 10_000, CONFIG_DEFAULTS.EXECUTION_CAPACITY, problems);
+  const queueMax = integer(read('EXECUTION_QUEUE_MAX'), 'EXECUTION_QUEUE_MAX', 0, 1_000_000, CONFIG_DEFAULTS.EXECUTION_QUEUE_MAX, problems);
   const maxDepth = integer(read('QUERY_MAX_DEPTH'), 'QUERY_MAX_DEPTH', 1, 100, CONFIG_DEFAULTS.QUERY_MAX_DEPTH, problems);
   const maxNodes = integer(read('QUERY_MAX_NODES'), 'QUERY_MAX_NODES', 1, 100_000_000, CONFIG_DEFAULTS.QUERY_MAX_NODES, problems);
   const maxLists = integer(read('QUERY_MAX_LISTS'), 'QUERY_MAX_LISTS', 1, 10_000, CONFIG_DEFAULTS.QUERY_MAX_LISTS, problems);
@@ -419,6 +435,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     upstream: { timeoutMs, maxRetries, rateLimit: rps === 0 ? null : { requestsPerSecond: rps, burst } },
     userBatch: { lookupMaxKeys, scanPageSize },
     request: { deadlineMs, maxUpstreamCalls },
+    execution: { capacity, queueMax },
     queryLimits: { maxDepth, maxNodes, maxLists, maxTokens },
     cors,
     shutdownGraceMs,

@@ -68,6 +68,8 @@ export interface Metrics {
 export interface MetricsSources {
   /** Every open ThoughtSpot client (the default connection's and the registered connections'). */
   readonly clients: () => Iterable<ThoughtSpotClient>;
+  /** GraphQL operations executing and waiting for a turn (plugins/execution-gate.ts). */
+  readonly executions: () => { readonly running: number; readonly queued: number };
 }
 
 /** Creates the metrics of one app in a registry of their own. */
@@ -128,6 +130,17 @@ export function createMetrics(sources: MetricsSources): Metrics {
     'endpoint',
   ]);
   const batchSize = histogram('dataloader_batch_size', 'Keys per DataLoader batch, by loader.', ['loader'], BATCH_BUCKETS);
+  new Gauge({
+    name: 'graphql_executions',
+    help: 'GraphQL operations executing ("running"; together they weigh at most EXECUTION_CAPACITY) and waiting for a turn ("queued").',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const { running, queued } = sources.executions();
+      this.set({ state: 'running' }, running);
+      this.set({ state: 'queued' }, queued);
+    },
+  });
   new Gauge({
     name: 'thoughtspot_circuit_breakers',
     help: 'ThoughtSpot clients (one per connection) whose circuit breaker is in each state (closed, open, half-open).',

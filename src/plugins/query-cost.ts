@@ -14,7 +14,7 @@
 // one pass over each fragment (a fragment's measures are memoised, and nodes are linear in the enclosing page sizes),
 // so a "fragment bomb" costs its document size to measure, not its expansion.
 
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -186,6 +186,15 @@ const ADVICE: Record<CostMeasure, string> = {
   nodes: 'ask for smaller pages (`first`/`last`) in nested lists',
 };
 
+// The measures of the requests this plugin passed, for the execution gate (plugins/execution-gate.ts weighs an
+// operation by its lists); keyed by Apollo's request object, so an entry lives as long as its request.
+const measured = new WeakMap<GraphQLRequest, QueryCost>();
+
+/** The measures of `request`'s operation, once `queryCostPlugin` has passed it; undefined before or without it. */
+export function measuredCost(request: GraphQLRequest): QueryCost | undefined {
+  return measured.get(request);
+}
+
 /** Refuses operations above the limits before execution, with QUERY_TOO_COMPLEX (HTTP 400). */
 export function queryCostPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
@@ -195,6 +204,7 @@ export function queryCostPlugin(limits: QueryLimits): ApolloServerPlugin {
           // Apollo resolves the operation before this hook and answers OPERATION_RESOLUTION_FAILURE without one.
           if (operation === undefined) return Promise.resolve();
           const cost = measureOperation(schema, document, operation, request.variables ?? {});
+          measured.set(request, cost);
           const exceeded = exceededLimit(cost, limits);
           if (exceeded === null) return Promise.resolve();
           const { measure, value, limit } = exceeded;

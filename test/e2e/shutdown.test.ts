@@ -4,13 +4,14 @@ import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fault, startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { isAlive, portIsFree } from '../support/processes.js';
 import { authHeader, mintTestToken, TEST_AUTH_ENV } from '../support/tokens.js';
+import { upstreamGate } from '../support/upstream-gate.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -347,19 +348,11 @@ describe('App.stop() drain', () => {
   it('stops accepting, closes idle connections, refuses late requests with a coded 503, and lets running ones finish', async () => {
     emulator = await startEmulator({ seed: 'minimal', host: '127.0.0.1', port: 0, rateLimit: { enabled: false } });
     // Org searches wait at a gate the test opens, so "still running" is a fact, not a timing.
-    let reachedGate!: () => void;
-    const atGate = new Promise<void>((resolve) => (reachedGate = resolve));
-    let openGate!: () => void;
-    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gate = upstreamGate(emulator.url, '/orgs/search', { connections: 4, keepAliveTimeout: 1_000 });
+    const { firstReached: atGate, open: openGate } = gate;
     release = openGate;
-    const base = new Pool(emulator.url, { connections: 4, keepAliveTimeout: 1_000 });
-    pool = base;
-    const gated = base.compose((dispatch) => (opts, handler) => {
-      if (!String(opts.path).endsWith('/orgs/search')) return dispatch(opts, handler);
-      reachedGate();
-      void gate.then(() => dispatch(opts, handler));
-      return true;
-    });
+    pool = gate.pool;
+    const gated = gate.dispatcher;
     const config = loadConfig({
       THOUGHTSPOT_URL: emulator.url,
       THOUGHTSPOT_USERNAME: emulator.adminCredentials.username,

@@ -52,7 +52,8 @@
 // (10; quick 2) unrecorded executions per query before its blocks (Q3 a fifth; the large query 1),
 // QUERIES_LARGE_USERS (20000), QUERIES_LARGE_ROUNDS (2; quick 1), QUERIES_LARGE_BLOCK (3; quick 1),
 // QUERIES_RSS_SECONDS (20; quick 5), QUERIES_RSS_CLIENTS (50), QUERIES_RSS_LATENCY_MS (20), QUERIES_RSS_RUNTIME
-// (compiled, or tsx), QUERIES_RSS_NODE_ENV (production), QUERIES_PARTS (a comma list of latency, large, rss; default
+// (compiled, or tsx), QUERIES_RSS_NODE_ENV (production), QUERIES_RSS_CAPACITY (the child's EXECUTION_CAPACITY; default:
+// the configuration's), QUERIES_PARTS (a comma list of latency, large, rss; default
 // all three).
 
 import { readFileSync } from 'node:fs';
@@ -95,6 +96,8 @@ const settings = {
   rssLatencyMs: envInteger('QUERIES_RSS_LATENCY_MS', LATENCY_MS, 0),
   rssRuntime: process.env['QUERIES_RSS_RUNTIME'] === 'tsx' ? ('tsx' as const) : ('compiled' as const),
   rssNodeEnv: process.env['QUERIES_RSS_NODE_ENV'] ?? 'production',
+  /** EXECUTION_CAPACITY of the memory child; unset: the configuration's default. */
+  rssCapacity: process.env['QUERIES_RSS_CAPACITY'],
   parts: new Set((process.env['QUERIES_PARTS'] ?? 'latency,large,rss').split(',').map((p) => p.trim())),
 };
 
@@ -423,7 +426,11 @@ interface MemoryResult {
 
 async function measureMemory(emulator: EmulatorProcess): Promise<MemoryResult> {
   await emulator.setLatency(settings.rssLatencyMs);
-  const subgraph = await startSubgraphProcess(emulator, { runtime: settings.rssRuntime, nodeEnv: settings.rssNodeEnv });
+  const subgraph = await startSubgraphProcess(emulator, {
+    runtime: settings.rssRuntime,
+    nodeEnv: settings.rssNodeEnv,
+    ...(settings.rssCapacity === undefined ? {} : { env: { EXECUTION_CAPACITY: settings.rssCapacity } }),
+  });
   const client = createGraphQLClient(subgraph.url, settings.rssClients, 60_000);
   try {
     // Warm: tokens minted, code optimised, pools connected.

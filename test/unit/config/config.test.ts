@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       upstream: { timeoutMs: 20_000, maxRetries: 5, rateLimit: { requestsPerSecond: 90, burst: 5 } },
       userBatch: { lookupMaxKeys: 10, scanPageSize: 1_000 },
       request: { deadlineMs: 25_000, maxUpstreamCalls: 250 },
+      execution: { capacity: 32, queueMax: 1_000 },
       queryLimits: { maxDepth: 15, maxNodes: 500_000, maxLists: 50, maxTokens: 15_000 },
       cors: { origins: [], allowLocalhost: true },
       shutdownGraceMs: 10_000,
@@ -251,28 +252,34 @@ describe('loadConfig', () => {
     const low = loadConfig({
       REQUEST_DEADLINE_MS: '1',
       REQUEST_MAX_UPSTREAM_CALLS: '1',
+      EXECUTION_CAPACITY: '1',
+      EXECUTION_QUEUE_MAX: '0',
       QUERY_MAX_DEPTH: '1',
       QUERY_MAX_NODES: '1',
       QUERY_MAX_LISTS: '1',
       QUERY_MAX_TOKENS: '100',
       SHUTDOWN_GRACE_MS: '0',
     });
-    expect({ request: low.request, queryLimits: low.queryLimits, shutdownGraceMs: low.shutdownGraceMs }).toEqual({
+    expect({ request: low.request, execution: low.execution, queryLimits: low.queryLimits, shutdownGraceMs: low.shutdownGraceMs }).toEqual({
       request: { deadlineMs: 1, maxUpstreamCalls: 1 },
+      execution: { capacity: 1, queueMax: 0 },
       queryLimits: { maxDepth: 1, maxNodes: 1, maxLists: 1, maxTokens: 100 },
       shutdownGraceMs: 0,
     });
     const high = loadConfig({
       REQUEST_DEADLINE_MS: '600000',
       REQUEST_MAX_UPSTREAM_CALLS: '100000',
+      EXECUTION_CAPACITY: '10000',
+      EXECUTION_QUEUE_MAX: '1000000',
       QUERY_MAX_DEPTH: '100',
       QUERY_MAX_NODES: '100000000',
       QUERY_MAX_LISTS: '10000',
       QUERY_MAX_TOKENS: '20000',
       SHUTDOWN_GRACE_MS: '600000',
     });
-    expect({ request: high.request, queryLimits: high.queryLimits, shutdownGraceMs: high.shutdownGraceMs }).toEqual({
+    expect({ request: high.request, execution: high.execution, queryLimits: high.queryLimits, shutdownGraceMs: high.shutdownGraceMs }).toEqual({
       request: { deadlineMs: 600_000, maxUpstreamCalls: 100_000 },
+      execution: { capacity: 10_000, queueMax: 1_000_000 },
       queryLimits: { maxDepth: 100, maxNodes: 100_000_000, maxLists: 10_000, maxTokens: 20_000 },
       shutdownGraceMs: 600_000,
     });
@@ -283,6 +290,8 @@ describe('loadConfig', () => {
       problemsOf({
         REQUEST_DEADLINE_MS: '0',
         REQUEST_MAX_UPSTREAM_CALLS: '100001',
+        EXECUTION_CAPACITY: '0',
+        EXECUTION_QUEUE_MAX: 'many',
         QUERY_MAX_DEPTH: '101',
         QUERY_MAX_NODES: '1e6',
         QUERY_MAX_LISTS: '0',
@@ -292,6 +301,8 @@ describe('loadConfig', () => {
     ).toEqual([
       'REQUEST_DEADLINE_MS must be an integer from 1 to 600000, but got: "0".',
       'REQUEST_MAX_UPSTREAM_CALLS must be an integer from 1 to 100000, but got: "100001".',
+      'EXECUTION_CAPACITY must be an integer from 1 to 10000, but got: "0".',
+      'EXECUTION_QUEUE_MAX must be an integer from 0 to 1000000, but got: "many".',
       'QUERY_MAX_DEPTH must be an integer from 1 to 100, but got: "101".',
       'QUERY_MAX_NODES must be an integer from 1 to 100000000, but got: "1e6".',
       'QUERY_MAX_LISTS must be an integer from 1 to 10000, but got: "0".',

@@ -10,10 +10,11 @@ async function samples(metrics: ReturnType<typeof createMetrics>): Promise<Retur
 }
 
 const sample = { type: 'query', outcome: 'success', durationMs: 5, errorCodes: [] } as const;
+const idle = () => ({ running: 0, queued: 0 });
 
 describe('createMetrics', () => {
   it('labels operations by name only for the first 100 plain GraphQL names; the rest count as (other)', async () => {
-    const metrics = createMetrics({ clients: () => [] });
+    const metrics = createMetrics({ clients: () => [], executions: idle });
     for (let i = 0; i < MAX_OPERATION_LABELS; i += 1) metrics.operation({ ...sample, name: `Op${i}` });
     metrics.operation({ ...sample, name: 'OneTooMany' });
     metrics.operation({ ...sample, name: 'Op0' });
@@ -27,13 +28,13 @@ describe('createMetrics', () => {
   });
 
   it('counts error codes from the closed set, and anything else as OTHER', async () => {
-    const metrics = createMetrics({ clients: () => [] });
+    const metrics = createMetrics({ clients: () => [], executions: idle });
     metrics.operation({ ...sample, name: 'Q', outcome: 'partial', errorCodes: ['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'weird code <script>'] });
     expect(byLabel(await samples(metrics), 'graphql_errors_total', 'code')).toEqual({ UPSTREAM_TIMEOUT: 2, OTHER: 1 });
   });
 
   it('turns adapter events into calls, durations, retries, waits, rows and token mints', async () => {
-    const metrics = createMetrics({ clients: () => [] });
+    const metrics = createMetrics({ clients: () => [], executions: idle });
     metrics.upstreamCall({ ...EVENT, rows: 7, rateLimitWaitMs: 0 });
     metrics.upstreamCall({ ...EVENT, status: null, errorCode: 'TS_ERR_NETWORK', attempt: 2, rateLimitWaitMs: 40 });
     metrics.upstreamCall({ ...EVENT, endpoint: 'POST /api/rest/2.0/auth/token/full', serviceTokenMint: true });
@@ -58,22 +59,26 @@ describe('createMetrics', () => {
     expect(total(all, 'thoughtspot_token_mints_total')).toBe(3);
   });
 
-  it('reads breaker states and client load from the clients at scrape time', async () => {
+  it('reads breaker states, client load and the execution gate at scrape time', async () => {
     const status = (breaker: 'closed' | 'open' | 'half-open', inFlight: number, queued: number): ThoughtSpotClient =>
       ({ status: () => ({ breaker, inFlight, queued, tokenOrgIds: [] }) }) as unknown as ThoughtSpotClient;
     const clients = [status('closed', 2, 0), status('open', 0, 3), status('closed', 1, 1)];
-    const metrics = createMetrics({ clients: () => clients });
+    let executions = { running: 3, queued: 7 };
+    const metrics = createMetrics({ clients: () => clients, executions: () => executions });
     let all = await samples(metrics);
     expect(byLabel(all, 'thoughtspot_circuit_breakers', 'state')).toEqual({ closed: 2, open: 1, 'half-open': 0 });
+    expect(byLabel(all, 'graphql_executions', 'state')).toEqual({ running: 3, queued: 7 });
+    executions = { running: 1, queued: 0 };
     expect(byLabel(all, 'thoughtspot_client_requests', 'phase')).toEqual({ in_flight: 3, queued: 4 });
     clients.pop();
     all = await samples(metrics);
     expect(byLabel(all, 'thoughtspot_circuit_breakers', 'state')).toEqual({ closed: 1, open: 1, 'half-open': 0 });
+    expect(byLabel(all, 'graphql_executions', 'state')).toEqual({ running: 1, queued: 0 });
   });
 
   it('keeps each app in a registry of its own', async () => {
-    const one = createMetrics({ clients: () => [] });
-    const two = createMetrics({ clients: () => [] });
+    const one = createMetrics({ clients: () => [], executions: idle });
+    const two = createMetrics({ clients: () => [], executions: idle });
     one.loaderBatch('userInOrg', 4);
     one.httpResponse('ready', 503);
     expect(total(await samples(one), 'dataloader_batch_size_sum', { loader: 'userInOrg' })).toBe(4);
