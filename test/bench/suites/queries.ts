@@ -53,7 +53,8 @@
 // QUERIES_LARGE_USERS (20000), QUERIES_LARGE_ROUNDS (2; quick 1), QUERIES_LARGE_BLOCK (3; quick 1),
 // QUERIES_RSS_SECONDS (20; quick 5), QUERIES_RSS_CLIENTS (50), QUERIES_RSS_LATENCY_MS (20), QUERIES_RSS_RUNTIME
 // (compiled, or tsx), QUERIES_RSS_NODE_ENV (production), QUERIES_RSS_CAPACITY (the child's EXECUTION_CAPACITY; default:
-// the configuration's), QUERIES_PARTS (a comma list of latency, large, rss; default
+// the configuration's), QUERIES_RSS_COMPARE (1: the same load again on a child with EXECUTION_CAPACITY=10000, i.e.
+// without the execution gate, reported beside it; 0: not), QUERIES_PARTS (a comma list of latency, large, rss; default
 // all three).
 
 import { readFileSync } from 'node:fs';
@@ -98,6 +99,8 @@ const settings = {
   rssNodeEnv: process.env['QUERIES_RSS_NODE_ENV'] ?? 'production',
   /** EXECUTION_CAPACITY of the memory child; unset: the configuration's default. */
   rssCapacity: process.env['QUERIES_RSS_CAPACITY'],
+  /** Whether to measure the same load again without the execution gate, side by side (QUERIES_RSS_COMPARE=0: no). */
+  rssCompare: process.env['QUERIES_RSS_COMPARE'] !== '0',
   parts: new Set((process.env['QUERIES_PARTS'] ?? 'latency,large,rss').split(',').map((p) => p.trim())),
 };
 
@@ -424,12 +427,15 @@ interface MemoryResult {
   readonly spanSeconds: number;
 }
 
-async function measureMemory(emulator: EmulatorProcess): Promise<MemoryResult> {
+/** EXECUTION_CAPACITY of the comparison run: more than the clients' operations could ever weigh, so no gate. */
+const UNGATED_CAPACITY = '10000';
+
+async function measureMemory(emulator: EmulatorProcess, capacity: string | undefined): Promise<MemoryResult> {
   await emulator.setLatency(settings.rssLatencyMs);
   const subgraph = await startSubgraphProcess(emulator, {
     runtime: settings.rssRuntime,
     nodeEnv: settings.rssNodeEnv,
-    ...(settings.rssCapacity === undefined ? {} : { env: { EXECUTION_CAPACITY: settings.rssCapacity } }),
+    ...(capacity === undefined ? {} : { env: { EXECUTION_CAPACITY: capacity } }),
   });
   const client = createGraphQLClient(subgraph.url, settings.rssClients, 60_000);
   try {
@@ -501,6 +507,7 @@ export async function run(): Promise<void> {
   const results: Result[] = [];
   let demoInputs: DemoInputs | null = null;
   let memory: MemoryResult | null = null;
+  let ungated: MemoryResult | null = null;
 
   if (settings.parts.has('latency') || settings.parts.has('rss')) {
     const emulator = await startEmulatorProcess('demo');
@@ -519,7 +526,11 @@ export async function run(): Promise<void> {
       }
       if (settings.parts.has('rss')) {
         process.stderr.write(`queries: memory, ${settings.rssClients} clients × ${settings.rssSeconds} s…\n`);
-        memory = await measureMemory(emulator);
+        memory = await measureMemory(emulator, settings.rssCapacity);
+        if (settings.rssCompare) {
+          process.stderr.write(`queries: memory without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY})…\n`);
+          ungated = await measureMemory(emulator, UNGATED_CAPACITY);
+        }
       }
     } finally {
       await emulator.close();
@@ -647,6 +658,7 @@ export async function run(): Promise<void> {
               `p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`,
             '',
           ],
+          ...(ungated === null ? [] : [[`the same load without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY}), run after`, ungatedSummary(ungated), '']]),
         ],
       ),
     );
@@ -687,11 +699,27 @@ export async function run(): Promise<void> {
     const l = mode(r.at20.map((s) => s.levels));
     out(`- (figure, not a target) ${r.query.key} levels at the minimum (${r.query.minimum.levels}${r.query.unit}): mode ${l} → ${verdict(l === r.query.minimum.levels)}`);
   }
-  recordReport(results, memory, { header, rows }, printed);
+  recordReport(results, memory, ungated, { header, rows }, printed);
+}
+
+/** One line for the comparison run: its peak RSS, heap and throughput. */
+function ungatedSummary(m: MemoryResult): string {
+  const lat = sortedCopy(m.exchanges.map((e) => e.latencyMs));
+  const ok = m.exchanges.filter((e) => e.outcome === 'ok').length;
+  return (
+    `peak RSS ${bytes(m.peakRss)}, peak heap used ${bytes(m.peakHeapUsed)}; ${m.exchanges.length} requests in ${m.spanSeconds.toFixed(1)} s ` +
+    `(${(m.exchanges.length / m.spanSeconds).toFixed(1)}/s), ${ok} ok; p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`
+  );
 }
 
 /** The suite's figures for the benchmark report: the README table, the memory figure, the verdicts printed above. */
-function recordReport(results: readonly Result[], memory: MemoryResult | null, readme: ReportTable, printed: readonly string[]): void {
+function recordReport(
+  results: readonly Result[],
+  memory: MemoryResult | null,
+  ungated: MemoryResult | null,
+  readme: ReportTable,
+  printed: readonly string[],
+): void {
   const targets = printed.indexOf('Targets (issue 8):');
   const verdicts = targets === -1 ? [] : printed.slice(targets + 1).filter((l) => l.startsWith('- ')).map((l) => l.slice(2));
   const tables: ReportTable[] = [];
@@ -708,6 +736,7 @@ function recordReport(results: readonly Result[], memory: MemoryResult | null, r
         ['peak heap used', bytes(memory.peakHeapUsed)],
         ['heap after forced GC: before → after the load', memory.gcAvailable ? `${bytes(memory.idleHeapAfterGc)} → ${bytes(memory.heapAfterGc)}` : 'n/a'],
         ['requests', `${memory.exchanges.length} in ${memory.spanSeconds.toFixed(1)} s, ${ok} ok; p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`],
+        ...(ungated === null ? [] : [[`without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY}), same load, run after`, ungatedSummary(ungated)]]),
       ],
     });
   }
@@ -773,6 +802,10 @@ function recordReport(results: readonly Result[], memory: MemoryResult | null, r
               heapAfterGc: memory.heapAfterGc,
               requests: memory.exchanges.length,
               spanSeconds: memory.spanSeconds,
+              ungated:
+                ungated === null
+                  ? null
+                  : { capacity: UNGATED_CAPACITY, peakRss: ungated.peakRss, peakHeapUsed: ungated.peakHeapUsed, requests: ungated.exchanges.length, spanSeconds: ungated.spanSeconds },
             },
     },
   });
