@@ -22,7 +22,7 @@ describe('the execution gate', () => {
   });
   let open: () => void = () => undefined;
 
-  async function start(): Promise<{ url: string; reached: () => number }> {
+  async function start(env: Record<string, string> = {}): Promise<{ url: string; reached: () => number; app: App }> {
     const emulator = await startEmulator({ seed: 'minimal', host: '127.0.0.1', port: 0, rateLimit: { enabled: false } });
     const gate = upstreamGate(emulator.url, '/orgs/search');
     open = gate.open;
@@ -37,10 +37,11 @@ describe('the execution gate', () => {
       THOUGHTSPOT_RATE_LIMIT_RPS: '0',
       LOG_LEVEL: 'silent',
       STORE_PATH: ':memory:',
+      ...env,
     });
     const app: App = await createApp(config, { dispatcher: gate.dispatcher });
     teardown.push(gate.open, () => app.stop(), () => gate.pool.destroy(), () => emulator.close());
-    return { url: await app.listen(0, '127.0.0.1'), reached: gate.reached };
+    return { url: await app.listen(0, '127.0.0.1'), reached: gate.reached, app };
   }
 
   async function post(url: string, body: string, sub: string): Promise<{ status: number; headers: Record<string, unknown>; json: unknown }> {
@@ -126,5 +127,25 @@ describe('the execution gate', () => {
     expect(await executions(url)).toEqual({ running: 1, queued: 0 });
     open();
     expect((await running).status).toBe(200);
+  });
+
+  it('answers an operation still waiting when the shutdown grace period ends with the coded 503, and never runs it', async () => {
+    // The running operation waits upstream until the gate opens, which the test never does before the end: so both
+    // are still unfinished when the 100 ms grace period ends, whatever the machine's speed.
+    const { url, reached, app } = await start({ SHUTDOWN_GRACE_MS: '100' });
+    const running = post(url, byName('alice-1'), 'alice');
+    while (reached() < 1) await executions(url);
+    const queued = post(url, byName('bob-1'), 'bob');
+    await queuedReaches(url, 1);
+    const stopped = app.stop();
+    const answers = await Promise.all([running, queued]);
+    const shuttingDown = { errors: [{ message: 'The server is shutting down; retry on another instance.', extensions: { code: 'SHUTTING_DOWN' } }] };
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.json).toEqual(shuttingDown);
+    }
+    await stopped;
+    // The waiting operation never reached ThoughtSpot.
+    expect(reached()).toBe(1);
   });
 });
