@@ -8,7 +8,10 @@
 // users can, which is what makes the whole-Org read the cheap option here.
 //
 // Paged group lists (`Organization.groups`, `Query.groups`) are not served from the index: their filters
-// (privileges, users, roles) are evaluated by ThoughtSpot, so they page upstream with `groupSearch`.
+// (privileges, users, roles) are evaluated by ThoughtSpot, so they page upstream with `groupSearch`. A first page
+// without filters that comes back short is the Org's whole group list, though, and the loaders remember it
+// (`knownGroups`): whoever needs only what group rows carry, such as which roles each group is assigned, reads no
+// more (held-roles.ts).
 
 import DataLoader from 'dataloader';
 import type { GroupSearch, PageRequest, SortOptions} from '../thoughtspot/index.js';
@@ -48,35 +51,65 @@ export interface GroupLoaders {
   readonly groupIndex: DataLoader<number, GroupIndex>;
   /** One upstream call per distinct key (each Org needs its own token; each filter its own answer). */
   readonly groupSearch: DataLoader<GroupSearchKey, GroupNode[], string>;
+  /**
+   * Every group of the Org, when a read of this request has shown the whole list (its group index, or a first page
+   * without filters that came back short); undefined otherwise. Never a call of its own.
+   */
+  knownGroups(orgId: number): readonly GroupNode[] | undefined;
+  /** Forgets the lists `knownGroups` remembers (the loaders' `clearAll`). */
+  forgetKnownGroups(): void;
 }
 
 /** @internal Creates the group loaders for one request. */
 export function createGroupLoaders(client: DirectoryReads, observe?: BatchObserver): GroupLoaders {
+  const known = new Map<number, readonly GroupNode[]>();
+  const remember = (orgId: number, list: readonly GroupNode[]): void => {
+    known.set(orgId, list);
+  };
   return {
     groupIndex: new DataLoader<number, GroupIndex>(
-      observed('groupIndex', observe, (orgIds) => Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId).catch(toError)))),
+      observed('groupIndex', observe, (orgIds) => Promise.all(orgIds.map((orgId) => loadGroupIndex(client, orgId, remember).catch(toError)))),
     ),
     groupSearch: new DataLoader<GroupSearchKey, GroupNode[], string>(
-      observed('groupSearch', observe, (keys) => Promise.all(keys.map((key) => searchGroupPage(client, key).catch(toError)))),
+      observed('groupSearch', observe, (keys) => Promise.all(keys.map((key) => searchGroupPage(client, key, remember).catch(toError)))),
       { cacheKeyFn: canonicalKey },
     ),
+    knownGroups: (orgId) => known.get(orgId),
+    forgetKnownGroups: () => known.clear(),
   };
+}
+
+// Private: whether a page read is the Org's whole group list: the first page, no filter, and fewer rows than it
+// asked for (ThoughtSpot's answer has no "more" flag; a short page is how every client tells the end, CONTRACT.md §5).
+function isWholeList(key: GroupSearchKey, rowsRead: number): boolean {
+  const unfiltered = Object.values(key.query).every((value) => value == null || (Array.isArray(value) && value.length === 0));
+  return unfiltered && key.page.offset === 0 && key.page.size > 0 && rowsRead < key.page.size;
 }
 
 // Private: `org_identifiers` pins the answer to the token's Org. From the Primary Org, ThoughtSpot has been seen
 // returning every Org's groups (CONTRACT.md §3, §16 Q17); filtering upstream keeps offsets right either way, and the
 // `orgs` check below drops anything that slips through.
-async function searchGroupPage(client: DirectoryReads, key: GroupSearchKey): Promise<GroupNode[]> {
+async function searchGroupPage(
+  client: DirectoryReads,
+  key: GroupSearchKey,
+  remember: (orgId: number, list: readonly GroupNode[]) => void,
+): Promise<GroupNode[]> {
   if (key.page.size === 0) return [];
   const rows = await client.searchGroups(
     { orgId: key.orgId },
     { ...key.query, sort: key.sort, orgIdentifiers: [String(key.orgId)], includeUsers: false, includeSubGroups: false },
     key.page,
   );
-  return rows.filter((row) => belongsTo(row.orgs, key.orgId)).map((row) => toGroupNode(row, key.orgId));
+  const nodes = rows.filter((row) => belongsTo(row.orgs, key.orgId)).map((row) => toGroupNode(row, key.orgId));
+  if (isWholeList(key, rows.length)) remember(key.orgId, nodes);
+  return nodes;
 }
 
-async function loadGroupIndex(client: DirectoryReads, orgId: number): Promise<GroupIndex> {
+async function loadGroupIndex(
+  client: DirectoryReads,
+  orgId: number,
+  remember: (orgId: number, list: readonly GroupNode[]) => void,
+): Promise<GroupIndex> {
   const rows = await client.searchGroups(
     { orgId },
     {
@@ -95,6 +128,7 @@ async function loadGroupIndex(client: DirectoryReads, orgId: number): Promise<Gr
     list.push(toGroupNode(row, orgId));
     children.set(row.id, row.subGroups.map((sub) => sub.id));
   }
+  remember(orgId, list);
   const byId = new Map(list.map((group) => [group.id, group]));
   for (const [parentId, childIds] of children) {
     for (const childId of childIds) {

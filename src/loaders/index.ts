@@ -15,7 +15,7 @@ import { createUserLoaders, type UserLoaders } from './users.js';
 export { RecordNotFoundError, alignToKeys, isRecordNotFound } from './align.js';
 export type { GroupIndex, GroupSearchKey } from './groups.js';
 export type { HeldRolesKey } from './held-roles.js';
-export { ALL_GROUP_NAME, groupMembers, isAllGroup, membershipIn, roleHolders, rolesHeld, type MemberRule } from './membership.js';
+export { ALL_GROUP_NAME, groupMembers, isAllGroup, membershipIn, roleHolders, rolesHeld, rolesHeldThroughGroups, type MemberRule } from './membership.js';
 export { PRIMARY_ORG_ID, type OrgIndex } from './orgs.js';
 export type { RoleIndex } from './roles.js';
 export type { DirectoryReads, OrgGrant } from './tenancy.js';
@@ -55,7 +55,7 @@ export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions,
   const groups = createGroupLoaders(reads, options.onBatch);
   const roles = createRoleLoaders(reads, options.onBatch);
   const users = createUserLoaders(reads, options.userBatch, options.onBatch);
-  const held = createHeldRolesLoaders({ userInOrg: users.userInOrg, roleIndex: roles.roleIndex }, options.onBatch);
+  const held = createHeldRolesLoaders({ userInOrg: users.userInOrg, roleIndex: roles.roleIndex, knownGroups: groups.knownGroups }, options.onBatch);
   return {
     ...orgs,
     ...groups,
@@ -65,6 +65,7 @@ export function createLoaders(client: ThoughtSpotClient, options: LoaderOptions,
     clearAll() {
       reset();
       orgs.resetOrgIndex();
+      groups.forgetKnownGroups();
       for (const loader of [orgs.orgSearch, groups.groupIndex, groups.groupSearch, roles.roleIndex, users.userInOrg, users.userByKey, users.userSearch, users.members, held.heldRoles]) {
         loader.clearAll();
       }

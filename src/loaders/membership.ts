@@ -107,6 +107,24 @@ export function rolesHeld<R extends { readonly groups: readonly GroupLike[] }>(r
 }
 
 /**
+ * The same roles from the other side: given every group of the Org with the roles assigned to it (a group row's
+ * `roles`), those held through one of the user's groups, direct or inherited, or through `All`. Each role once, in
+ * the order the groups first name it (callers sort).
+ */
+export function rolesHeldThroughGroups<R extends { readonly id: string }>(
+  row: MemberRow,
+  groups: readonly (GroupLike & { readonly roles: readonly R[] })[],
+): R[] {
+  const held = new Set([...row.groups, ...row.inheritedGroups].map((group) => group.id));
+  const roles = new Map<string, R>();
+  for (const group of groups) {
+    if (!held.has(group.id) && !isAllGroup(group)) continue;
+    for (const role of group.roles) if (!roles.has(role.id)) roles.set(role.id, role);
+  }
+  return [...roles.values()];
+}
+
+/**
  * How `row` (a member read in the group's Org) belongs to `group`: DIRECT when the row lists the group among its
  * direct groups, or when the group is `All` (everyone is in it directly, though rows need not list it, §16 Q10);
  * INHERITED otherwise (it was listed through a sub-group).

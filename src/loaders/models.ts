@@ -85,3 +85,31 @@ export function groupRefNode(ref: { readonly id: string; readonly name: string }
     orgId,
   };
 }
+
+/** The fields of a role that an {id, name} reference (`roles` in a group row) carries. */
+export const ROLE_REF_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'remoteId', 'name']);
+
+/**
+ * A role of Org `orgId` known only from an {id, name} reference in a group row. Every other field is a placeholder:
+ * serve it only where the query selects nothing beyond ROLE_REF_FIELDS, so the answer is the one a full read gives.
+ */
+export function roleRefNode(ref: { readonly id: string; readonly name: string }, orgId: number): RoleNode {
+  return {
+    id: ref.id,
+    name: ref.name,
+    description: '',
+    privileges: [],
+    permission: null,
+    groups: [],
+    groupsAssignedCount: null,
+    orgs: [],
+    external: false,
+    hidden: false,
+    deprecated: false,
+    sharedViaConnection: false,
+    authorId: null,
+    createdAt: null,
+    modifiedAt: null,
+    orgId,
+  };
+}

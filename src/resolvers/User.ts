@@ -10,7 +10,7 @@
 
 import type { UserResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
-import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, groupRefNode, type GroupNode } from '../loaders/index.js';
+import { GROUP_REF_FIELDS, PRIMARY_ORG_ID, ROLE_REF_FIELDS, groupRefNode, type GroupNode } from '../loaders/index.js';
 import type { PrincipalRef, UserRecord } from '../thoughtspot/index.js';
 import { orgIdArg, sortGroups, sortOrgs, sortRoles } from './shared/args.js';
 import { listConnection } from './shared/connections.js';
@@ -43,10 +43,10 @@ async function namedOrg(ctx: Context, organizationId: string | null | undefined)
   return orgId;
 }
 
-// Private: whether a group list's nodes ask only for what an {id, name} reference carries.
-function refFieldsOnly(info: Parameters<typeof selectedFields>[0]): boolean {
+// Private: whether a list's nodes ask only for what an {id, name} reference carries (`refFields`).
+function refFieldsOnly(info: Parameters<typeof selectedFields>[0], refFields: ReadonlySet<string>): boolean {
   const fields = [...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])];
-  return fields.every((field) => GROUP_REF_FIELDS.has(field));
+  return fields.every((field) => refFields.has(field));
 }
 
 // Private: the first reference of each group id, in order.
@@ -99,7 +99,7 @@ export const User: UserResolvers = {
     // A user row names its groups ({id, name}), so a query that asks for nothing more, in name order, needs no group
     // read. A non-Primary view lists its own Org's groups only; a Primary-Org view can list every Org's (CONTRACT.md
     // Q17), so its own are what no other Org's view lists, which is known only when every Org of the user was read.
-    const byRefs = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info);
+    const byRefs = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info, GROUP_REF_FIELDS);
     const elsewhere = new Set(views.flatMap((view, i) => (orgIds[i] === PRIMARY_ORG_ID ? [] : refsOf(view).map((ref) => ref.id))));
     const perOrg = await Promise.all(
       orgIds.map(async (orgId, i): Promise<GroupNode[]> => {
@@ -126,11 +126,14 @@ export const User: UserResolvers = {
   // Through `heldRoles`, one batch per query level (loaders/held-roles.ts says why), and without an async step of
   // its own when no Organization is named: hundreds of these wait side by side in a nested query, each holding
   // whatever promises it made until ThoughtSpot answers.
+  // A list that needs only each role's id and name, in name order, may be answered from group rows the request
+  // already holds (loaders/held-roles.ts): the same roles in the same order, without the role index.
   roles(user, args, ctx, info) {
+    const refsOnly = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info, ROLE_REF_FIELDS);
     const held =
       args.organizationId == null
-        ? ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, null) })
-        : namedOrg(ctx, args.organizationId).then((only) => ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, only) }));
+        ? ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, null), refsOnly })
+        : namedOrg(ctx, args.organizationId).then((only) => ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, only), refsOnly }));
     return held.then((roles) => listConnection(info, args, keyOf(ctx, user), sortRoles(roles, args.orderBy)));
   },
 };

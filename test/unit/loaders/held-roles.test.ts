@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { RecordNotFoundError } from '../../../src/loaders/align.js';
 import { createHeldRolesLoaders } from '../../../src/loaders/held-roles.js';
-import type { RoleNode } from '../../../src/loaders/models.js';
+import type { GroupNode, RoleNode } from '../../../src/loaders/models.js';
 import type { RoleIndex } from '../../../src/loaders/roles.js';
 import type { UserInOrgKey } from '../../../src/loaders/user-lookup.js';
 import type { UserRecord } from '../../../src/thoughtspot/index.js';
@@ -23,7 +23,7 @@ const VIEWS: Record<string, { groups: string[]; inherited?: string[] }> = {
   '1/carol': { groups: [] },
 };
 
-function fakeReads(options: { failOrg?: number; failUser?: string } = {}) {
+function fakeReads(options: { failOrg?: number; failUser?: string; knownGroups?: Record<number, GroupNode[]> } = {}) {
   const viewKeys: string[][] = [];
   const indexKeys: number[][] = [];
   const userInOrg = new DataLoader<UserInOrgKey, UserRecord, string>(
@@ -46,7 +46,7 @@ function fakeReads(options: { failOrg?: number; failUser?: string } = {}) {
       orgIds.map((orgId) => (orgId === options.failOrg ? new Error(`roles/search failed in Org ${orgId}`) : ({ orgId, list: ORG_ROLES[orgId] ?? [] } as unknown as RoleIndex))),
     );
   });
-  return { loaders: createHeldRolesLoaders({ userInOrg, roleIndex }), viewKeys, indexKeys };
+  return { loaders: createHeldRolesLoaders({ userInOrg, roleIndex, knownGroups: (orgId) => options.knownGroups?.[orgId] }), viewKeys, indexKeys };
 }
 
 const names = (result: RoleNode[] | Error | undefined): string[] | string => (Array.isArray(result) ? result.map((r) => r.name) : String(result));
@@ -94,5 +94,31 @@ describe('heldRoles', () => {
     expect(await loaders.heldRoles.load({ user: user('alice'), orgIds: [] })).toEqual([]);
     expect(viewKeys.flat()).toEqual([]);
     expect(indexKeys.flat()).toEqual([]);
+  });
+
+  it("answers keys that need references from the Org's known group list instead of its role index, with the same roles", async () => {
+    // Org 1's whole group list as group rows name their roles: the same assignments as ORG_ROLES.
+    const group = (id: string, name: string, roles: string[], systemGroup = false): GroupNode =>
+      ({ id, name, systemGroup, roles: roles.map((r) => ({ id: r, name: r })) }) as unknown as GroupNode;
+    const knownGroups = { 1: [group('all-1', 'All', ['everyone'], true), group('g1', 'g1', ['analyst']), group('g2', 'g2', ['admin'])] };
+    const refs = fakeReads({ knownGroups });
+    const results = await refs.loaders.heldRoles.loadMany([
+      { user: user('bob'), orgIds: [1], refsOnly: true },
+      { user: user('alice'), orgIds: [1, 2], refsOnly: true },
+    ]);
+    expect(results.map((r) => (Array.isArray(r) ? r.map((role) => role.name).sort() : String(r)))).toEqual([
+      ['admin', 'everyone'],
+      ['analyst', 'everyone', 'viewer'],
+    ]);
+    // Org 2's group list is not known, so its index is read; Org 1's is not.
+    expect(refs.indexKeys).toEqual([[2]]);
+
+    // One key of the batch that needs whole roles makes Org 1's index worth reading, and every key then uses it.
+    const mixed = fakeReads({ knownGroups });
+    await mixed.loaders.heldRoles.loadMany([
+      { user: user('bob'), orgIds: [1], refsOnly: true },
+      { user: user('carol'), orgIds: [1] },
+    ]);
+    expect(mixed.indexKeys).toEqual([[1]]);
   });
 });

@@ -6,6 +6,7 @@ import {
   isMember,
   roleHolders,
   rolesHeld,
+  rolesHeldThroughGroups,
   subGroupClosure,
 } from '../../../src/loaders/membership.js';
 
@@ -76,6 +77,24 @@ describe('roleHolders', () => {
   it('needs no read for a role assigned to no group, and matches everyone for a role assigned to All', () => {
     expect(roleHolders('r', []).ids).toEqual([]);
     expect(roleHolders('r', [{ id: 'all', name: ALL_GROUP_NAME }]).everyone).toBe(true);
+  });
+});
+
+describe('rolesHeldThroughGroups', () => {
+  // The assignments of the rolesHeld case below, as group rows name them.
+  const groups = [
+    { id: 'all', name: ALL_GROUP_NAME, systemGroup: true, roles: [{ id: 'everyone', name: 'everyone' }] },
+    { id: 'g1', name: 'G1', systemGroup: false, roles: [{ id: 'direct', name: 'direct' }, { id: 'everyone', name: 'everyone' }] },
+    { id: 'p', name: 'Parent', systemGroup: false, roles: [{ id: 'inherited', name: 'inherited' }] },
+    { id: 'x', name: 'X', systemGroup: false, roles: [{ id: 'unheld', name: 'unheld' }] },
+  ];
+
+  it('holds the roles of direct and inherited groups and of All, each once', () => {
+    expect(rolesHeldThroughGroups(row(['g1'], ['p']), groups).map((role) => role.id).sort()).toEqual(['direct', 'everyone', 'inherited']);
+  });
+
+  it('gives a user in no group the roles of All only', () => {
+    expect(rolesHeldThroughGroups(row([]), groups).map((role) => role.id)).toEqual(['everyone']);
   });
 });
 
