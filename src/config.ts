@@ -220,12 +220,14 @@ export const CONFIG_DEFAULTS = {
   // - 1,000 rows a page reads every tenant of up to 1,000 users (the many small ones) in one call, keeps an answer
   //   under 2 MB, and bounds the largest tenants at 50 calls; larger pages would make every page of a large tenant
   //   a multi-megabyte answer for ThoughtSpot to build, for no fewer calls on the small ones.
-  // - 10 keys is where the two cost about the same number of calls on such a population: K random users of an Org
-  //   of S users need about S/1,000 pages, about 7 on average when sizes spread evenly from 50 to 50,000 on a log
-  //   scale. Up to 10 users cost at most 10 small calls, sent in one parallel round (USER_LOOKUP_CONCURRENCY), so a
-  //   handful of users never drags a large tenant's directory across; more users than that are worth one call per
-  //   page on the small tenants, and bounded by the tenant's size on the large ones.
-  THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: 10,
+  // - 1 key: two or more users of one Org are scanned for. A scan of one Org keeps to a row budget (10 rows per
+  //   user, at least 100; loaders/user-lookup.ts), then looks up the few still missing, so it costs at most one call
+  //   more than looking every user up and at most about 150 KB more per Org, and it answers the whole batch in one
+  //   call when the Org fits in the budget (the many small tenants) or when the users sort early in it, as a query
+  //   level's members do (member pages and scans both go by name). On the demo directory that took the nested query
+  //   Q1 from 23 calls to 16 and the README's first query on a 20,000-user directory from 45 to 39, for about 0.3 MB
+  //   more each (README "Benchmarks"). It was 10 before scans had a budget, when a scan could read a whole tenant.
+  THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: 1,
   THOUGHTSPOT_USER_SCAN_PAGE_SIZE: 1_000,
   // Under the 30 s a router gives a subgraph by default, so the subgraph answers (with the finished parts and a coded
   // error for the rest) before the router gives up on it and the caller gets nothing at all.
@@ -235,7 +237,7 @@ export const CONFIG_DEFAULTS = {
   // request can take at most about 3 s of the shared rate budget (250 calls at 90/s).
   REQUEST_MAX_UPSTREAM_CALLS: 250,
   // Memory is held by the operations in flight (about 2 MB each for a nested query), and ThoughtSpot's rate budget,
-  // not the number of operations executing, bounds throughput. 32 units admit 8 nested queries of 4 lists (23 calls
+  // not the number of operations executing, bounds throughput. 32 units admit 8 nested queries of 4 lists (16 calls
   // each: more than 90 calls a second can send, so the budget stays busy) or 32 lookups at once, and the memory of 50
   // clients' nested queries is never held together (README "Benchmarks": peak RSS 471 MB unbounded, 180 MB here).
   EXECUTION_CAPACITY: 32,

@@ -35,6 +35,13 @@ export interface UserBatchOptions {
 export const USER_LOOKUP_CONCURRENCY = 10;
 
 /**
+ * A batch spread over several Orgs (nothing says which user is in which) is looked up user by user, one `orgs/search`
+ * and one identifier search each, up to this many users (or `lookupMaxKeys`, if larger); more are found by scanning
+ * those Orgs side by side, which has no row budget (a miss could be in any of them).
+ */
+export const SPREAD_LOOKUP_MAX_KEYS = 10;
+
+/**
  * A scan does not list hidden users (system principals; ThoughtSpot leaves them out of listings), so keys a scan
  * missed are searched one by one, but at most this many per batch: a burst of bogus IDs must not turn into a burst
  * of upstream calls. Keys beyond the cap are reported as not found.
@@ -198,8 +205,8 @@ function matches(row: UserRecord, ref: UserRef): boolean {
 // hold at least one of them, in one call:
 // - no Org: none of them exists (or is in an Org);
 // - one ref, or one Org: every ref that exists is in that Org, so `userInOrg` finds them there;
-// - several refs over several Orgs, few refs: nobody says which ref is in which Org, so each ref's Orgs are asked
-//   (one `orgs/search` per ref, in parallel) and `userInOrg` looks each up where it lives;
+// - several refs over several Orgs, few refs (SPREAD_LOOKUP_MAX_KEYS): nobody says which ref is in which Org, so
+//   each ref's Orgs are asked (one `orgs/search` per ref, in parallel) and `userInOrg` looks each up where it lives;
 // - many refs over several Orgs: the Orgs are scanned together until every ref has turned up.
 export async function loadUsersByKey(
   reads: UserReads,
@@ -215,7 +222,7 @@ export async function loadUsersByKey(
   if (refs.length === 1 || orgIds.length === 1) {
     return userInOrg.loadMany(refs.map((ref) => ({ orgId: preferred, by: ref.by, value: ref.value })));
   }
-  if (refs.length > options.lookupMaxKeys) return reads.scan(orgIds, refs);
+  if (refs.length > Math.max(options.lookupMaxKeys, SPREAD_LOOKUP_MAX_KEYS)) return reads.scan(orgIds, refs);
   const homes = await mapBounded(refs, USER_LOOKUP_CONCURRENCY, async (ref): Promise<number | null | Error> => {
     try {
       const held = await client.searchOrgs({ orgId: PRIMARY_ORG_ID }, { userIdentifiers: [ref.value] });

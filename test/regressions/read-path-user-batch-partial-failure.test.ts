@@ -5,12 +5,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../src/emulator/domain/index.js';
 import { fault } from '../../src/emulator/index.js';
+import { SPREAD_LOOKUP_MAX_KEYS } from '../../src/loaders/user-lookup.js';
 import { toGlobalId } from '../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../support/fixtures.js';
 import { useTestStack } from '../support/harness.js';
 
-// Six users are more than this stack looks up one by one, so the two Organizations are scanned side by side.
-const stack = useTestStack({ seed: 'minimal', env: { THOUGHTSPOT_USER_LOOKUP_MAX_KEYS: '4' } });
+// Twelve users over two Organizations are more than a spread batch looks up one by one, so the two Organizations are
+// scanned side by side.
+const stack = useTestStack({ seed: 'minimal' });
 let first: FixtureOrg;
 let second: FixtureOrg;
 
@@ -21,7 +23,8 @@ beforeAll(() => {
 
 describe('a batch of users over several Organizations', () => {
   it('fails only the users of the Organization whose read failed', async () => {
-    const users: UserRec[] = [...first.users.slice(0, 3), ...second.users.slice(0, 3)];
+    const users: UserRec[] = [...first.users.slice(0, 6), ...second.users.slice(0, 6)];
+    expect(users.length).toBeGreaterThan(SPREAD_LOOKUP_MAX_KEYS);
     stack.emulator.use(fault('POST /api/rest/2.0/users/search', { status: 403, times: 1 }));
     const { value: result, records } = await stack.measure(() =>
       stack.execute({

@@ -44,7 +44,8 @@ describe("the README's first query on a 20,000-user directory", () => {
     }
     const rows = records.reduce((sum, call) => sum + (call.rows ?? 0), 0);
     const bytes = records.reduce((sum, call) => sum + call.bytes, 0);
-    expect(rows).toBeLessThan(600);
-    expect(bytes).toBeLessThan(1_000_000);
+    // It read 1,226 rows (2.14 MB) before; issue 8's target is under 2 MB.
+    expect(rows).toBeLessThan(800);
+    expect(bytes).toBeLessThan(1_500_000);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserRec } from '../../../src/emulator/domain/index.js';
 import type { CallRecord } from '../../../src/emulator/index.js';
-import { MAX_MISS_LOOKUPS, SCAN_CUT_LOOKUPS, SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY } from '../../../src/loaders/user-lookup.js';
+import { MAX_MISS_LOOKUPS, SCAN_CUT_LOOKUPS, SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY, SPREAD_LOOKUP_MAX_KEYS } from '../../../src/loaders/user-lookup.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
 import { useTestStack } from '../../support/harness.js';
@@ -93,7 +93,8 @@ describe('batched user lookups', () => {
   });
 
   it('scan every Organization of a large batch spread over several side by side, until all have turned up', async () => {
-    const users = [...atPositions(first, [0, 4, 8]), ...atPositions(second, [1, 5, 7, 21])];
+    const users = [...atPositions(first, [0, 4, 8, 12, 14]), ...atPositions(second, [1, 3, 5, 7, 9, 21])];
+    expect(users.length).toBeGreaterThan(SPREAD_LOOKUP_MAX_KEYS);
     const { names, calls, searches } = await nodes(users.map(uid));
     expect(names).toEqual(users.map((u) => u.name));
     const byOrg = (orgId: number) => searches.filter((call) => call.orgId === orgId).map((call) => call.body);

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
       directory: { kind: 'embedded', seed: 'demo' },
       connectionId: 'emulator',
       upstream: { timeoutMs: 20_000, maxRetries: 5, rateLimit: { requestsPerSecond: 90, burst: 5 } },
-      userBatch: { lookupMaxKeys: 10, scanPageSize: 1_000 },
+      userBatch: { lookupMaxKeys: 1, scanPageSize: 1_000 },
       request: { deadlineMs: 25_000, maxUpstreamCalls: 250 },
       execution: { capacity: 32, queueMax: 1_000 },
       queryLimits: { maxDepth: 15, maxNodes: 500_000, maxLists: 50, maxTokens: 15_000 },
