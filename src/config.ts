@@ -143,7 +143,7 @@ export interface Config {
   };
   /** How much GraphQL executes at once (plugins/execution-gate.ts). */
   readonly execution: {
-    /** Units executing at once; an operation weighs the upstream lists it can open (at least 1). */
+    /** Units executing at once; an operation weighs the nodes it can return, 1 unit per 1,000 (at least 1). */
     readonly capacity: number;
     /** Operations waiting at once; one more is refused 503 `OVERLOADED`. */
     readonly queueMax: number;
@@ -236,10 +236,11 @@ export const CONFIG_DEFAULTS = {
   // the lists QUERY_MAX_LISTS allows across a few Organizations, with room for retries and token mints, while one
   // request can take at most about 3 s of the shared rate budget (250 calls at 90/s).
   REQUEST_MAX_UPSTREAM_CALLS: 250,
-  // Memory is held by the operations in flight (about 2 MB each for a nested query), and ThoughtSpot's rate budget,
-  // not the number of operations executing, bounds throughput. 32 units admit 8 nested queries of 4 lists (16 calls
-  // each: more than 90 calls a second can send, so the budget stays busy) or 32 lookups at once, and the memory of 50
-  // clients' nested queries is never held together (README "Benchmarks": peak RSS 471 MB unbounded, 180 MB here).
+  // Memory is held by the operations in flight (2–3 MB each for a nested query), and ThoughtSpot's rate budget, not
+  // the number of operations executing, bounds throughput. An operation weighs its nodes, 1 unit per 1,000: 32 units
+  // admit four nested queries like the README's (7 units, 16 calls each: more than 90 calls a second can send, so
+  // the budget stays busy) or 32 lookups at once, and the memory of 50 clients' nested queries is never held together
+  // (README "Benchmarks").
   EXECUTION_CAPACITY: 32,
   // A queued operation holds its document and context, a few kilobytes; 1,000 bounds that and still absorbs a burst.
   EXECUTION_QUEUE_MAX: 1_000,

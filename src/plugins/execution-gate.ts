@@ -7,11 +7,12 @@
 // (a refused operation never waits), before any resolver runs (a waiting operation holds only its document and
 // context).
 //
-// An operation weighs the upstream lists it can open (plugins/query-cost.ts): the measure that bounds its calls and
-// the rows it holds, so a nested query of four lists takes four units while a lookup takes one, and a slow cluster
-// does not make cheap lookups wait behind a count of slots. A weight is at least 1 and at most a quarter of the
-// capacity (MAX_WEIGHT_SHARE): the heaviest operation the query limits admit (50 lists) must not shut everyone else
-// out for the seconds it takes, which is what the per-request upstream budget already bounds it by.
+// An operation weighs the nodes it can return (plugins/query-cost.ts, GitHub's formula), one unit per
+// NODES_PER_UNIT: the measure that bounds the rows it holds, which is what memory is. The README's nested query
+// (organizations 3 → groups 10 → members 20 → roles 10, 6,633 nodes) takes 7 units while a lookup takes 1, so a slow
+// cluster does not make cheap lookups wait behind a count of slots. A weight is at least 1 and at most a quarter of
+// the capacity (MAX_WEIGHT_SHARE): the heaviest operation the query limits admit must not shut everyone else out for
+// the seconds it takes, which is what the per-request upstream budget already bounds it by.
 //
 // The queue is served in turn by caller (token subject on its connection), as the adapter serves upstream calls
 // (context.ts RequestScope): one caller's burst waits behind itself, not in front of everyone else. The operation at
@@ -26,6 +27,9 @@ import type { Context } from '../context.js';
 import { requestScope } from '../context.js';
 import { ERROR_MESSAGES, ErrorCode, RequestAborted } from '../errors/codes.js';
 import { measuredCost } from './query-cost.js';
+
+/** Nodes (query-cost's measure) per unit of weight. */
+export const NODES_PER_UNIT = 1_000;
 
 /** The largest share of the capacity one operation takes, whatever it weighs. */
 export const MAX_WEIGHT_SHARE = 0.25;
@@ -186,7 +190,7 @@ export function executionGatePlugin(gate: ExecutionGate): ApolloServerPlugin<Con
         async responseForOperation({ contextValue, request }): Promise<GraphQLResponse | null> {
           const key = `${contextValue.connectionId}\u0000${contextValue.caller.subject}`;
           try {
-            release = await gate.acquire(key, measuredCost(request)?.lists ?? 1, requestScope.getStore()?.signal);
+            release = await gate.acquire(key, (measuredCost(request)?.nodes ?? 0) / NODES_PER_UNIT, requestScope.getStore()?.signal);
             return null;
           } catch (error) {
             if (!(error instanceof GateRefused)) throw error;

@@ -187,7 +187,7 @@ const ADVICE: Record<CostMeasure, string> = {
 };
 
 // The measures of the requests this plugin passed, for the execution gate (plugins/execution-gate.ts weighs an
-// operation by its lists); keyed by Apollo's request object, so an entry lives as long as its request.
+// operation by its nodes); keyed by Apollo's request object, so an entry lives as long as its request.
 const measured = new WeakMap<GraphQLRequest, QueryCost>();
 
 /** The measures of `request`'s operation, once `queryCostPlugin` has passed it; undefined before or without it. */

@@ -152,6 +152,9 @@ async function burst(cli: EmulatorCli, adminPool: Pool, rateLimit: ThoughtSpotCl
     onUpstreamCall: (event) => events.push(event),
   });
   try {
+    // The previous burst may have left the emulator's bucket empty, and the run without retries would take the
+    // warm-up's 429 as a failure (it did, once in a while): let the bucket refill first.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await client.getCurrentUser({ orgId: 0 });
     // A fresh bucket on both sides: wait for ThoughtSpot's to refill after the warm-up, then clear the log.
     await new Promise((resolve) => setTimeout(resolve, 500));
