@@ -5,7 +5,7 @@
 // every wanted user has turned up (large batches: one call per page, however many users it holds), within a row
 // budget that grows with the batch, past which the few users still missing are looked up too; `UserBatchOptions`
 // sets where one ends and the other begins. Cluster-wide lookups first ask `orgs/search` (one call
-// for the whole batch) which Orgs hold the users. Every row read primes the loaders through `prime`.
+// for the whole batch) which Orgs hold the users. Every row found primes the loaders through `prime`.
 
 import type DataLoader from 'dataloader';
 import type { SortOptions, UserRecord } from '../thoughtspot/index.js';
@@ -119,7 +119,7 @@ export async function lookupUser(
 }
 
 // Finds `refs` by reading the user lists of `orgIds` page by page (`pageSize` rows, NAME ascending), all Orgs
-// at once, and stops reading as soon as every ref has turned up in one of them; every row read is primed. A user
+// at once, and stops reading as soon as every ref has turned up in one of them; the rows of wanted refs are primed. A user
 // several Orgs list is taken from the first Org of `orgIds` that read it. Refs still missing at the end are searched
 // by identifier in the first Org, at most MAX_MISS_LOOKUPS of them (hidden users are never listed, and a row that
 // moved between two pages can be missed); the rest are not found. If an Org's read failed, refs that no other Org
@@ -160,7 +160,9 @@ export async function scanForUsers<R extends UserRef>(
           }
           const size = left > 0 ? Math.min(pageSize, left) : pageSize;
           const rows = await client.searchUsers({ orgId }, { sort: USER_SCAN_SORT }, { offset, size });
-          prime(orgId, rows);
+          // Only the rows wanted are kept: the rest of a page would otherwise live as long as the request, for a
+          // chance that a later read wants them (a scan reads up to ten rows per user it is after).
+          prime(orgId, rows.filter((row) => wanted.has(refKey({ by: 'id', value: row.id })) || wanted.has(refKey({ by: 'name', value: row.name }))));
           let fresh = 0;
           for (const row of rows) {
             take(rank, row);

@@ -2,7 +2,8 @@
 // other, as DataLoader's README shows for alternative keys: `userInOrg` (a user as one Org sees it: groups, inherited
 // groups and privileges in a user row are the token Org's view) and `userByKey` (cluster-wide, by id or username);
 // their strategies live in user-lookup.ts. Two list reads: `userSearch` (one filtered, paged `users/search` per key)
-// and `members` (member lists of a query level, members.ts). Every row any of them reads primes both lookups.
+// and `members` (member lists of a query level, members.ts). Every row they read primes both lookups, except the rows a
+// scan reads past on its way to the users it is after.
 
 import DataLoader from 'dataloader';
 import type { PageRequest, SortOptions, UserRecord, UserSearch } from '../thoughtspot/index.js';
