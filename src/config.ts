@@ -238,7 +238,7 @@ export const CONFIG_DEFAULTS = {
   REQUEST_MAX_UPSTREAM_CALLS: 250,
   // Memory is held by the operations in flight (2–3 MB each for a nested query), and ThoughtSpot's rate budget, not
   // the number of operations executing, bounds throughput. An operation weighs its nodes, 1 unit per 1,000: 32 units
-  // admit four nested queries like the README's (7 units, 16 calls each: more than 90 calls a second can send, so
+  // admit four nested queries like the README's (7 units, 13 calls each: more than 90 calls a second can send, so
   // the budget stays busy) or 32 lookups at once, and the memory of 50 clients' nested queries is never held together
   // (README "Benchmarks").
   EXECUTION_CAPACITY: 32,

@@ -9,9 +9,9 @@
 //
 // Paged group lists (`Organization.groups`, `Query.groups`) are not served from the index: their filters
 // (privileges, users, roles) are evaluated by ThoughtSpot, so they page upstream with `groupSearch`. A first page
-// without filters that comes back short is the Org's whole group list, though, and the loaders remember it
-// (`knownGroups`): whoever needs only what group rows carry, such as which roles each group is assigned, reads no
-// more (held-roles.ts).
+// without filters reads at least GROUP_PAGE_MIN_ROWS, and when that comes back short it is the Org's whole group list,
+// which the loaders remember (`knownGroups`): whoever needs only what group rows carry, such as which roles each group
+// is assigned, reads no more (held-roles.ts).
 
 import DataLoader from 'dataloader';
 import type { GroupSearch, PageRequest, SortOptions} from '../thoughtspot/index.js';
@@ -79,30 +79,41 @@ export function createGroupLoaders(client: DirectoryReads, observe?: BatchObserv
   };
 }
 
-// Private: whether a page read is the Org's whole group list: the first page, no filter, and fewer rows than it
-// asked for (ThoughtSpot's answer has no "more" flag; a short page is how every client tells the end, CONTRACT.md §5).
-function isWholeList(key: GroupSearchKey, rowsRead: number): boolean {
+/**
+ * Rows an unfiltered first page of an Org's groups reads at least. Groups per Org number in the tens to hundreds and a
+ * row without members is about half a kilobyte, so reading up to this many costs little, and an Org with fewer
+ * groups comes back whole: its rows then answer what every group of the Org is assigned (held roles) without the
+ * role index (held-roles.ts). The caller still gets only the rows it asked for.
+ */
+export const GROUP_PAGE_MIN_ROWS = 50;
+
+// Private: whether a key asks for an unfiltered first page, which may be read whole.
+function isFirstUnfilteredPage(key: GroupSearchKey): boolean {
   const unfiltered = Object.values(key.query).every((value) => value == null || (Array.isArray(value) && value.length === 0));
-  return unfiltered && key.page.offset === 0 && key.page.size > 0 && rowsRead < key.page.size;
+  return unfiltered && key.page.offset === 0;
 }
 
 // Private: `org_identifiers` pins the answer to the token's Org. From the Primary Org, ThoughtSpot has been seen
 // returning every Org's groups (CONTRACT.md §3, §16 Q17); filtering upstream keeps offsets right either way, and the
-// `orgs` check below drops anything that slips through.
+// `orgs` check below drops anything that slips through. An unfiltered first page reads at least GROUP_PAGE_MIN_ROWS;
+// when fewer come back (ThoughtSpot's answer has no "more" flag; a short page is how every client tells the end,
+// CONTRACT.md §5), or the key asked for every row (`size` -1), the answer is the Org's whole group list.
 async function searchGroupPage(
   client: DirectoryReads,
   key: GroupSearchKey,
   remember: (orgId: number, list: readonly GroupNode[]) => void,
 ): Promise<GroupNode[]> {
   if (key.page.size === 0) return [];
+  const first = isFirstUnfilteredPage(key);
+  const page = first && key.page.size > 0 ? { offset: 0, size: Math.max(key.page.size, GROUP_PAGE_MIN_ROWS) } : key.page;
   const rows = await client.searchGroups(
     { orgId: key.orgId },
     { ...key.query, sort: key.sort, orgIdentifiers: [String(key.orgId)], includeUsers: false, includeSubGroups: false },
-    key.page,
+    page,
   );
   const nodes = rows.filter((row) => belongsTo(row.orgs, key.orgId)).map((row) => toGroupNode(row, key.orgId));
-  if (isWholeList(key, rows.length)) remember(key.orgId, nodes);
-  return nodes;
+  if (first && (page.size < 0 || rows.length < page.size)) remember(key.orgId, nodes);
+  return key.page.size > 0 ? nodes.slice(0, key.page.size) : nodes;
 }
 
 async function loadGroupIndex(

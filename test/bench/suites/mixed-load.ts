@@ -13,7 +13,7 @@
 // MIXED_WARMUP_SECONDS (10) of the full load (counted and checked, but outside the measured window), then the
 // measured window. Each client draws its next request from a seeded generator:
 //
-//   20 %  Q1: organizations(3) → groups(10) → members(20) → roles(10), 16 upstream calls
+//   20 %  Q1: organizations(3) → groups(10) → members(20) → roles(10), 13 upstream calls
 //   10 %  Q2: nodes(ids:) of 100 users { groups(first: 10) { id name } }
 //   25 %  a lookup: a user with its groups, a group with members and roles, an Organization by name with groups
 //   25 %  the next step of the client's own group cycle in the fixture tenant: groupCreate (unique name, an
@@ -450,7 +450,7 @@ export async function run(): Promise<void> {
         description: [
           `${clients} closed-loop HTTP clients on loopback for ${seconds} s (after ${warmupSeconds} s of warm-up under the same load) against the subgraph in its own process ` +
             '(compiled, `NODE_ENV=production`, every production default: 90 upstream calls/s, burst 5, 25 s deadline), in front of the emulator CLI enforcing ' +
-            'ThoughtSpot\'s 100 requests/s (burst 10). Mix per request: 20 % Q1 (nested, 16 upstream calls), 10 % Q2 (`nodes` of 100 users), 25 % lookups, ' +
+            'ThoughtSpot\'s 100 requests/s (burst 10). Mix per request: 20 % Q1 (nested, 13 upstream calls), 10 % Q2 (`nodes` of 100 users), 25 % lookups, ' +
             '25 % a group cycle in a fixture tenant (`groupCreate` → `groupMembersAdd` → `groupMembersRemove` → `groupDelete`, payloads read back), ' +
             '10 % `tenantPlan`, 10 % `tenantApply` (updates in place). A correct subgraph never fails it: every failed request, userError or unexpected payload counts.',
           `The shared 90 calls/s budget is the bottleneck by design (a replica against one ThoughtSpot cluster), so latency is mostly waiting for a turn. ` +

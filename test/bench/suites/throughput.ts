@@ -1,5 +1,5 @@
 // Throughput and latency over HTTP (`npm run bench -- throughput`): the nested canonical query Q1 (suites/queries.ts:
-// organizations(first:3) → groups(first:10) → members(first:20) → roles(first:10), 16 upstream calls) sent by 1, 10
+// organizations(first:3) → groups(first:10) → members(first:20) → roles(first:10), 13 upstream calls) sent by 1, 10
 // and 50 closed-loop HTTP clients, with 0 and 20 ms added to every upstream call.
 //
 // Processes: the emulator in one child (support/emulator-process.ts: demo seed, rate limit off, latency set over IPC),
@@ -9,7 +9,7 @@
 // fresh subgraph process, so its peak RSS is its own and not what an earlier, busier configuration left behind.
 //
 // The subgraph runs with client-side pacing off (THOUGHTSPOT_RATE_LIMIT_RPS=0): with production pacing (90 calls/s)
-// every configuration would measure the pacing, about 90 ÷ 16 ≈ 5.6 Q1/s per replica whatever the concurrency, and
+// every configuration would measure the pacing, about 90 ÷ 13 ≈ 6.9 Q1/s per replica whatever the concurrency, and
 // not the subgraph. The mixed-load suite runs with production pacing and ThoughtSpot's limit; THROUGHPUT_PACED=1 adds
 // the concurrencies again at the largest latency with production pacing (windows and warm-up of
 // THROUGHPUT_PACED_SECONDS, 20: a request waits its turn behind the others' calls).
@@ -35,7 +35,7 @@ import { record, type ReportTable } from '../support/report.js';
 const Q1 =
   'query Nested { organizations(first: 3) { nodes { name groups(first: 10) { nodes { name ' +
   'members(first: 20) { nodes { username roles(first: 10) { nodes { name } } } } } } } } }';
-const Q1_CALLS = 16; // on the demo seed, as the queries suite measures it
+const Q1_CALLS = 13; // on the demo seed, as the queries suite measures it
 const MB = 1_000_000;
 
 function envList(name: string, fallback: readonly number[]): number[] {
@@ -104,7 +104,7 @@ async function measure(emulator: EmulatorProcess, config: Config): Promise<Confi
 
     const exchanges: { readonly endedAt: number; readonly exchange: Exchange }[] = [];
     const started = performance.now();
-    // With production pacing a request waits behind the others' calls (50 × 16 calls ÷ 90/s ≈ 9 s): the warm-up lasts
+    // With production pacing a request waits behind the others' calls (50 × 13 calls ÷ 90/s ≈ 7 s): the warm-up lasts
     // a window at least, so the windows see the steady state rather than the first wave.
     const warmupSeconds = config.pacing === 'production' ? Math.max(settings.warmupSeconds, config.seconds) : settings.warmupSeconds;
     const measureFrom = started + warmupSeconds * 1000;

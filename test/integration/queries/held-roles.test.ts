@@ -4,20 +4,24 @@
 // `roles/search`. These tests hold that path to the answers the role index gives, and to its calls.
 
 import { describe, expect, it } from 'vitest';
+import { GROUP_PAGE_MIN_ROWS } from '../../../src/loaders/groups.js';
 import { useTestStack } from '../../support/harness.js';
 import { rolesOfUser, userNamed } from '../../support/oracle.js';
 
 const stack = useTestStack({ seed: 'demo' });
 
-/** Every demo Organization, every group of each (11 apiece, so a page of 20 is the whole list), their members. */
-const nested = (groups: number, roleFields: string) => `{
-  organizations(first: 6) { nodes { name groups(first: ${groups}) { nodes { name
+/**
+ * Every demo Organization, a page of its groups (11 apiece: an unfiltered first page reads at least
+ * GROUP_PAGE_MIN_ROWS, so it comes back whole), their members.
+ */
+const nested = (groups: number, roleFields: string, filter = '') => `{
+  organizations(first: 6) { nodes { name groups(first: ${groups}${filter}) { nodes { name
     members(first: 40) { nodes { username roles(first: 20) { nodes { ${roleFields} } } } }
   } } } }
 }`;
 
 interface Result {
-  organizations: { nodes: { groups: { nodes: { members: { nodes: { username: string; roles: { nodes: Record<string, unknown>[] } }[] } }[] } }[] };
+  organizations: { nodes: { groups: { nodes: { name?: string; members: { nodes: { username: string; roles: { nodes: Record<string, unknown>[] } }[] } }[] } }[] };
 }
 
 function membersOf(data: Result): { username: string; roles: Record<string, unknown>[] }[] {
@@ -47,9 +51,24 @@ describe("users' roles on a query level", () => {
     expect(strip(membersOf(full.data))).toEqual(strip(members));
   });
 
-  it('read the role index when a group page does not show the whole list', async () => {
-    // A page of 5 of 11 groups says nothing of the other six, whose roles members may hold.
-    const { calls, data } = await stack.run<Result>(nested(5, 'id name'));
+  it('come from the whole group list even when the page shows fewer groups than it read', async () => {
+    // A page of 5 reads at least GROUP_PAGE_MIN_ROWS rows: the whole list of 11 comes back, and answers for all.
+    const { calls, data, records } = await stack.run<Result>(nested(5, 'id name'));
+    expect(calls).toEqual({ 'groups/search': 6, 'orgs/search': 1, 'users/search': 6 });
+    for (const call of records.filter((c) => c.endpoint?.endsWith('groups/search'))) {
+      expect(call.body).toMatchObject({ record_offset: 0, record_size: GROUP_PAGE_MIN_ROWS });
+      expect(call.rows).toBe(11);
+    }
+    for (const org of data.organizations.nodes) expect(org.groups.nodes).toHaveLength(5);
+    for (const member of membersOf(data)) {
+      const user = userNamed(stack.emulator.state, member.username);
+      expect(member.roles.map((role) => role['name'])).toEqual(rolesOfUser(stack.emulator.state, user).slice(0, 20));
+    }
+  });
+
+  it('read the role index when the group page is filtered', async () => {
+    // A filtered page says nothing of the groups its filter left out, whose roles members may hold.
+    const { calls, data } = await stack.run<Result>(nested(5, 'id name', ', namePattern: "%"'));
     expect(calls).toEqual({ 'groups/search': 6, 'orgs/search': 1, 'roles/search': 6, 'users/search': 6 });
     for (const member of membersOf(data)) {
       const user = userNamed(stack.emulator.state, member.username);

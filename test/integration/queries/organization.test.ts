@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GROUP_PAGE_MIN_ROWS } from '../../../src/loaders/groups.js';
 import { toGlobalId } from '../../../src/relay/global-id.js';
 import { addFixtureOrg, type FixtureOrg } from '../../support/fixtures.js';
 import { useTestStack } from '../../support/harness.js';
@@ -98,8 +99,11 @@ describe('Organization.groups', () => {
     const bodies = records
       .filter((c) => c.endpoint?.endsWith('groups/search'))
       .map((c) => c.body as Record<string, unknown>);
-    expect(bodies).toContainEqual(expect.objectContaining({ record_offset: 0, record_size: 4, include_users: false }));
-    // Every paged read holds at most its window and probe row.
+    // The unfiltered first page reads at least GROUP_PAGE_MIN_ROWS, so a small Org's whole group list comes back in
+    // it (the list still answers only its three); filtered pages read their window and probe row.
+    expect(bodies).toContainEqual(expect.objectContaining({ record_offset: 0, record_size: GROUP_PAGE_MIN_ROWS, include_users: false }));
+    expect(bodies).toContainEqual(expect.objectContaining({ record_offset: 0, record_size: 3, name_pattern: 'G-%' }));
+    // Every paged read holds at most what it asked for.
     for (const call of records.filter((c) => c.endpoint?.endsWith('groups/search'))) {
       const size = (call.body as { record_size: number }).record_size;
       if (size > 0) expect(call.rows).toBeLessThanOrEqual(size);
