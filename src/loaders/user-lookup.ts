@@ -141,11 +141,16 @@ export async function scanForUsers<R extends UserRef>(
   const wanted = new Set(refs.map(refKey));
   const found = new Map<string, { readonly rank: number; readonly row: UserRecord }>();
   const failures: Error[] = [];
-  const take = (rank: number, row: UserRecord): void => {
+  // Records `row` for the refs it answers; says whether it answers any.
+  const take = (rank: number, row: UserRecord): boolean => {
+    let answers = false;
     for (const key of [refKey({ by: 'id', value: row.id }), refKey({ by: 'name', value: row.name })]) {
+      if (!wanted.has(key)) continue;
+      answers = true;
       const held = found.get(key);
-      if (wanted.has(key) && (held === undefined || rank < held.rank)) found.set(key, { rank, row });
+      if (held === undefined || rank < held.rank) found.set(key, { rank, row });
     }
+    return answers;
   };
   await Promise.all(
     orgIds.map(async (orgId, rank) => {
@@ -162,13 +167,14 @@ export async function scanForUsers<R extends UserRef>(
           const rows = await client.searchUsers({ orgId }, { sort: USER_SCAN_SORT }, { offset, size });
           // Only the rows wanted are kept: the rest of a page would otherwise live as long as the request, for a
           // chance that a later read wants them (a scan reads up to ten rows per user it is after).
-          prime(orgId, rows.filter((row) => wanted.has(refKey({ by: 'id', value: row.id })) || wanted.has(refKey({ by: 'name', value: row.name }))));
+          const kept: UserRecord[] = [];
           let fresh = 0;
           for (const row of rows) {
-            take(rank, row);
+            if (take(rank, row)) kept.push(row);
             if (!read.has(row.id)) fresh += 1;
             read.add(row.id);
           }
+          prime(orgId, kept);
           // A short page ends the list. A full page of rows already read would mean the offset is not honoured;
           // stopping then keeps a misbehaving answer from turning into an endless walk.
           if (rows.length < size || fresh === 0) break;
