@@ -137,6 +137,7 @@ export async function scanForUsers<R extends UserRef>(
 ): Promise<(UserRecord | Error)[]> {
   const { scanPageSize: pageSize, lookupMaxKeys } = options;
   const budget = orgIds.length === 1 ? Math.max(SCAN_MIN_ROWS, SCAN_ROWS_PER_KEY * refs.length) : Infinity;
+  const cutLookups = Math.max(lookupMaxKeys, SCAN_CUT_LOOKUPS);
   let cut = false;
   const wanted = new Set(refs.map(refKey));
   const found = new Map<string, { readonly rank: number; readonly row: UserRecord }>();
@@ -159,7 +160,7 @@ export async function scanForUsers<R extends UserRef>(
         let offset = 0;
         while (found.size < wanted.size) {
           const left = budget - offset;
-          if (left <= 0 && wanted.size - found.size <= Math.max(lookupMaxKeys, SCAN_CUT_LOOKUPS)) {
+          if (left <= 0 && wanted.size - found.size <= cutLookups) {
             cut = true;
             break;
           }
@@ -190,7 +191,7 @@ export async function scanForUsers<R extends UserRef>(
   let misses = 0;
   // mapBounded starts items in order, so the MAX_MISS_LOOKUPS searched are always the first misses. After a cut the
   // misses (at most SCAN_CUT_LOOKUPS) are searched all at once: they are the level's last reads.
-  const concurrency = cut ? Math.max(lookupMaxKeys, SCAN_CUT_LOOKUPS) : USER_LOOKUP_CONCURRENCY;
+  const concurrency = cut ? cutLookups : USER_LOOKUP_CONCURRENCY;
   return mapBounded(refs, concurrency, async (ref) => {
     const hit = found.get(refKey(ref));
     if (hit !== undefined) return hit.row;

@@ -43,8 +43,14 @@ async function namedOrg(ctx: Context, organizationId: string | null | undefined)
   return orgId;
 }
 
-// Private: whether a list's nodes ask only for what an {id, name} reference carries (`refFields`).
-function refFieldsOnly(info: Parameters<typeof selectedFields>[0], refFields: ReadonlySet<string>): boolean {
+// Private: whether references can answer a list: it is in name order (the default) and its nodes ask only for what
+// an {id, name} reference carries (`refFields`).
+function answerableByRefs(
+  orderBy: { readonly field: string } | null | undefined,
+  info: Parameters<typeof selectedFields>[0],
+  refFields: ReadonlySet<string>,
+): boolean {
+  if (orderBy != null && orderBy.field !== 'NAME') return false;
   const fields = [...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])];
   return fields.every((field) => refFields.has(field));
 }
@@ -99,7 +105,7 @@ export const User: UserResolvers = {
     // A user row names its groups ({id, name}), so a query that asks for nothing more, in name order, needs no group
     // read. A non-Primary view lists its own Org's groups only; a Primary-Org view can list every Org's (CONTRACT.md
     // Q17), so its own are what no other Org's view lists, which is known only when every Org of the user was read.
-    const byRefs = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info, GROUP_REF_FIELDS);
+    const byRefs = answerableByRefs(args.orderBy, info, GROUP_REF_FIELDS);
     const elsewhere = new Set(views.flatMap((view, i) => (orgIds[i] === PRIMARY_ORG_ID ? [] : refsOf(view).map((ref) => ref.id))));
     const perOrg = await Promise.all(
       orgIds.map(async (orgId, i): Promise<GroupNode[]> => {
@@ -129,7 +135,7 @@ export const User: UserResolvers = {
   // A list that needs only each role's id and name, in name order, may be answered from group rows the request
   // already holds (loaders/held-roles.ts): the same roles in the same order, without the role index.
   roles(user, args, ctx, info) {
-    const refsOnly = (args.orderBy == null || args.orderBy.field === 'NAME') && refFieldsOnly(info, ROLE_REF_FIELDS);
+    const refsOnly = answerableByRefs(args.orderBy, info, ROLE_REF_FIELDS);
     const held =
       args.organizationId == null
         ? ctx.loaders.heldRoles.load({ user, orgIds: orgsOf(user, null), refsOnly })
