@@ -11,7 +11,7 @@ import { AuthenticationError, createAuthenticator, LOCAL_CALLER, type Authentica
 import type { Config, CorsPolicy, LogLevel } from './config.js';
 import { createConnectionRegistry, UnknownConnectionError } from './connections/index.js';
 import { createContextFunction, createRequestScope, requestScope, type Context, type RequestScope } from './context.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import type { Emulator } from './emulator/index.js';
 import { ERROR_MESSAGES, ErrorCode, RequestAborted } from './errors/codes.js';
 import { createFormatError } from './errors/format.js';
 import type { Logger } from './logger.js';
@@ -178,6 +178,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     let baseUrl: string;
     let credentials: ServiceCredentials;
     if (config.directory.kind === 'embedded') {
+      // Loaded only here: a subgraph in front of a real cluster never runs the emulator's code.
+      const { startEmulator } = await import('./emulator/index.js');
       emulator = await startEmulator({ seed: config.directory.seed, host: '127.0.0.1', port: 0 });
       baseUrl = emulator.url;
       defaultBaseUrl = emulator.url;

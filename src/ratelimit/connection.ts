@@ -3,7 +3,7 @@
 // for a reconnect, one that gets no answer fails after a bound, and the connection keeps trying to come back in the
 // background. What to do when a command fails is the caller's decision (the adapter paces locally; shared-limiter.ts).
 
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 /** How long one connection attempt may take. */
@@ -26,7 +26,10 @@ const QUIT_TIMEOUT_MS = 1_000;
 export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
   const parsed = new URL(url);
   const server = `${parsed.protocol}//${parsed.hostname}${parsed.port === '' ? '' : `:${parsed.port}`}`;
-  const redis = new Redis(url, {
+  // Loaded here, not at the top: a process without REDIS_URL never needs the driver, and loading it costs about 10 MB
+  // of resident memory.
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
