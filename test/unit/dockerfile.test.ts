@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { imageNodeOptions } from '../bench/support/image.js';
 
 const text = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
 const dockerfile = DockerfileParser.parse(text);
@@ -25,6 +26,13 @@ describe('Dockerfile', () => {
     expect(args('FROM')[0]).toMatch(/^node:20[-.\w]*\b/);
     expect(args('USER').at(-1)).toMatch(/^(?!root$|0$)\S+$/);
     expect(args('ENV')).toContain('NODE_ENV=production');
+  });
+
+  it('gives the heap a ceiling, so V8 collects before garbage piles up (the benchmarks measure the child with it)', () => {
+    const ceiling = /--max-old-space-size=(\d+)/.exec(imageNodeOptions(text))?.[1];
+    // Far above the live heap of a loaded subgraph (tens of MB), below the size at which V8 stops growing cautiously.
+    expect(Number(ceiling)).toBeGreaterThanOrEqual(512);
+    expect(Number(ceiling)).toBeLessThan(2048);
   });
 
   it('probes /health and runs plain node on the build output, in exec form', () => {

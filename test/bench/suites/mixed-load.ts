@@ -313,7 +313,7 @@ export async function run(): Promise<void> {
     const client = createGraphQLClient(subgraph.url, clients, 45_000, { keepData: true });
     try {
       process.stdout.write(
-        `Mixed load: ${clients} HTTP clients × ${seconds} s (after ${warmupSeconds} s warm-up) against the subgraph child (${subgraph.runtime}, NODE_ENV=${subgraph.nodeEnv}, ` +
+        `Mixed load: ${clients} HTTP clients × ${seconds} s (after ${warmupSeconds} s warm-up) against the subgraph child (${subgraph.runtime}, NODE_ENV=${subgraph.nodeEnv}, NODE_OPTIONS=${subgraph.nodeOptions || '(none)'}, ` +
           `production pacing 90/s burst 5) → emulator CLI child (demo seed, limit ${emulator.rateLimit.requestsPerSecond}/s burst ${emulator.rateLimit.burst}). Node ${process.versions.node}.\n`,
       );
       const targets = await prepare(client);

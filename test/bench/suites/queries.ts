@@ -21,10 +21,12 @@
 // back to back for QUERIES_RSS_SECONDS (20) through load.ts's undici client, sampled every 100 ms in that process
 // (`process.memoryUsage().rss`), beside the kernel's high-water mark (VmHWM) of the same window, and the heap after a
 // forced GC (the child runs with --expose-gc) before and after the load. The child runs as the Docker image does:
-// plain node on JavaScript (src transpiled file by file, measure.ts `compileSubgraph`), NODE_ENV=production and the
-// configuration production gets (measure.ts checks the child's configuration says so); under tsx an idle subgraph
-// holds about 30 MB more RSS that production does not. Last, a Markdown table for the README and one verdict line per
-// target.
+// plain node on JavaScript (src transpiled file by file, measure.ts `compileSubgraph`), NODE_ENV=production, the
+// image's NODE_OPTIONS (its heap ceiling; image.ts reads them from the Dockerfile) and the configuration production
+// gets (measure.ts checks the child's configuration says so); under tsx an idle subgraph holds about 30 MB more RSS
+// that production does not. The same load then runs twice more, each in a fresh child, for comparison: without the
+// execution gate, and with V8's default heap sizing (no NODE_OPTIONS). Last, a Markdown table for the README and one
+// verdict line per target.
 //
 // The minimums (issue 8, "What to build" table; each was verified there by building the identical answer from that
 // many REST calls, every search in its own Organization with that Organization's token):
@@ -54,8 +56,9 @@
 // QUERIES_RSS_SECONDS (20; quick 5), QUERIES_RSS_CLIENTS (50), QUERIES_RSS_LATENCY_MS (20), QUERIES_RSS_RUNTIME
 // (compiled, or tsx), QUERIES_RSS_NODE_ENV (production), QUERIES_RSS_CAPACITY (the child's EXECUTION_CAPACITY; default:
 // the configuration's), QUERIES_RSS_COMPARE (1: the same load again on a child with EXECUTION_CAPACITY=10000, i.e.
-// without the execution gate, reported beside it; 0: not), QUERIES_PARTS (a comma list of latency, large, rss; default
-// all three).
+// without the execution gate, and on a child with V8's default heap sizing, each reported beside it; 0: not),
+// QUERIES_PARTS (a comma list of latency, large, rss; default all three). BENCH_NODE_OPTIONS replaces the image's
+// NODE_OPTIONS for every subgraph child (measure.ts).
 
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -99,7 +102,10 @@ const settings = {
   rssNodeEnv: process.env['QUERIES_RSS_NODE_ENV'] ?? 'production',
   /** EXECUTION_CAPACITY of the memory child; unset: the configuration's default. */
   rssCapacity: process.env['QUERIES_RSS_CAPACITY'],
-  /** Whether to measure the same load again without the execution gate, side by side (QUERIES_RSS_COMPARE=0: no). */
+  /**
+   * Whether to measure the same load again without the execution gate and with V8's default heap sizing, side by
+   * side (QUERIES_RSS_COMPARE=0: no).
+   */
   rssCompare: process.env['QUERIES_RSS_COMPARE'] !== '0',
   parts: new Set((process.env['QUERIES_PARTS'] ?? 'latency,large,rss').split(',').map((p) => p.trim())),
 };
@@ -430,12 +436,22 @@ interface MemoryResult {
 /** EXECUTION_CAPACITY of the comparison run: more than the clients' operations could ever weigh, so no gate. */
 const UNGATED_CAPACITY = '10000';
 
-async function measureMemory(emulator: EmulatorProcess, capacity: string | undefined): Promise<MemoryResult> {
+/** A run of the memory part besides the one as deployed: what it changes, and what came of it. */
+interface MemoryComparison {
+  /** JSON key in the report. */
+  readonly key: 'ungated' | 'v8Defaults';
+  readonly label: string;
+  readonly result: MemoryResult;
+}
+
+/** `capacity`: EXECUTION_CAPACITY (unset: the configuration's default); `nodeOptions`: unset, the image's. */
+async function measureMemory(emulator: EmulatorProcess, variant: { capacity?: string | undefined; nodeOptions?: string } = {}): Promise<MemoryResult> {
   await emulator.setLatency(settings.rssLatencyMs);
   const subgraph = await startSubgraphProcess(emulator, {
     runtime: settings.rssRuntime,
     nodeEnv: settings.rssNodeEnv,
-    ...(capacity === undefined ? {} : { env: { EXECUTION_CAPACITY: capacity } }),
+    ...(variant.capacity === undefined ? {} : { env: { EXECUTION_CAPACITY: variant.capacity } }),
+    ...(variant.nodeOptions === undefined ? {} : { nodeOptions: variant.nodeOptions }),
   });
   const client = createGraphQLClient(subgraph.url, settings.rssClients, 60_000);
   try {
@@ -465,7 +481,7 @@ async function measureMemory(emulator: EmulatorProcess, capacity: string | undef
       runtime:
         `node${subgraph.runtime === 'compiled' ? '' : ' --import tsx'}${subgraph.gcAvailable ? ' --expose-gc' : ''}` +
         `${subgraph.runtime === 'compiled' ? ' on src transpiled to JavaScript, as the image runs dist/' : ''}, NODE_ENV=${subgraph.nodeEnv || '(empty)'} ` +
-        `(${subgraph.environment} configuration)`,
+        `(${subgraph.environment} configuration), NODE_OPTIONS=${subgraph.nodeOptions === '' ? '(none)' : subgraph.nodeOptions}`,
       idleRss: idle.memory.rss,
       idleHeapAfterGc: idle.memory.heapUsed,
       peakRss: window.peakRss,
@@ -507,7 +523,7 @@ export async function run(): Promise<void> {
   const results: Result[] = [];
   let demoInputs: DemoInputs | null = null;
   let memory: MemoryResult | null = null;
-  let ungated: MemoryResult | null = null;
+  const comparisons: MemoryComparison[] = [];
 
   if (settings.parts.has('latency') || settings.parts.has('rss')) {
     const emulator = await startEmulatorProcess('demo');
@@ -526,10 +542,14 @@ export async function run(): Promise<void> {
       }
       if (settings.parts.has('rss')) {
         process.stderr.write(`queries: memory, ${settings.rssClients} clients × ${settings.rssSeconds} s…\n`);
-        memory = await measureMemory(emulator, settings.rssCapacity);
+        memory = await measureMemory(emulator, { capacity: settings.rssCapacity });
         if (settings.rssCompare) {
-          process.stderr.write(`queries: memory without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY})…\n`);
-          ungated = await measureMemory(emulator, UNGATED_CAPACITY);
+          const ungated = `without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY})`;
+          process.stderr.write(`queries: memory ${ungated}…\n`);
+          comparisons.push({ key: 'ungated', label: ungated, result: await measureMemory(emulator, { capacity: UNGATED_CAPACITY }) });
+          const v8 = "with V8's default heap sizing (no NODE_OPTIONS)";
+          process.stderr.write(`queries: memory ${v8}…\n`);
+          comparisons.push({ key: 'v8Defaults', label: v8, result: await measureMemory(emulator, { capacity: settings.rssCapacity, nodeOptions: '' }) });
         }
       }
     } finally {
@@ -658,7 +678,7 @@ export async function run(): Promise<void> {
               `p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`,
             '',
           ],
-          ...(ungated === null ? [] : [[`the same load without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY}), run after`, ungatedSummary(ungated), '']]),
+          ...comparisons.map((c) => [`the same load ${c.label}, run after`, comparisonSummary(c.result), '']),
         ],
       ),
     );
@@ -699,11 +719,11 @@ export async function run(): Promise<void> {
     const l = mode(r.at20.map((s) => s.levels));
     out(`- (figure, not a target) ${r.query.key} levels at the minimum (${r.query.minimum.levels}${r.query.unit}): mode ${l} → ${verdict(l === r.query.minimum.levels)}`);
   }
-  recordReport(results, memory, ungated, { header, rows }, printed);
+  recordReport(results, memory, comparisons, { header, rows }, printed);
 }
 
-/** One line for the comparison run: its peak RSS, heap and throughput. */
-function ungatedSummary(m: MemoryResult): string {
+/** One line for a comparison run: its peak RSS, heap and throughput. */
+function comparisonSummary(m: MemoryResult): string {
   const lat = sortedCopy(m.exchanges.map((e) => e.latencyMs));
   const ok = m.exchanges.filter((e) => e.outcome === 'ok').length;
   return (
@@ -716,7 +736,7 @@ function ungatedSummary(m: MemoryResult): string {
 function recordReport(
   results: readonly Result[],
   memory: MemoryResult | null,
-  ungated: MemoryResult | null,
+  comparisons: readonly MemoryComparison[],
   readme: ReportTable,
   printed: readonly string[],
 ): void {
@@ -736,7 +756,7 @@ function recordReport(
         ['peak heap used', bytes(memory.peakHeapUsed)],
         ['heap after forced GC: before → after the load', memory.gcAvailable ? `${bytes(memory.idleHeapAfterGc)} → ${bytes(memory.heapAfterGc)}` : 'n/a'],
         ['requests', `${memory.exchanges.length} in ${memory.spanSeconds.toFixed(1)} s, ${ok} ok; p50 ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}`],
-        ...(ungated === null ? [] : [[`without the execution gate (EXECUTION_CAPACITY=${UNGATED_CAPACITY}), same load, run after`, ungatedSummary(ungated)]]),
+        ...comparisons.map((c) => [`${c.label}, same load, run after`, comparisonSummary(c.result)]),
       ],
     });
   }
@@ -802,10 +822,12 @@ function recordReport(
               heapAfterGc: memory.heapAfterGc,
               requests: memory.exchanges.length,
               spanSeconds: memory.spanSeconds,
-              ungated:
-                ungated === null
-                  ? null
-                  : { capacity: UNGATED_CAPACITY, peakRss: ungated.peakRss, peakHeapUsed: ungated.peakHeapUsed, requests: ungated.exchanges.length, spanSeconds: ungated.spanSeconds },
+              ...Object.fromEntries(
+                comparisons.map((c) => [
+                  c.key,
+                  { label: c.label, runtime: c.result.runtime, peakRss: c.result.peakRss, peakHeapUsed: c.result.peakHeapUsed, requests: c.result.exchanges.length, spanSeconds: c.result.spanSeconds },
+                ]),
+              ),
             },
     },
   });

@@ -35,6 +35,7 @@ import { loadConfig } from '../../../src/config.js';
 import { executeData, type Operation } from '../../support/graphql.js';
 import { TEST_AUTH_ENV } from '../../support/tokens.js';
 import type { CompactCall, DemoInputs, EmulatorRequest } from './emulator-process.js';
+import { imageNodeOptions } from './image.js';
 import type { MemoryWindow, SubgraphRequest } from './subgraph-process.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -173,6 +174,8 @@ export interface SubgraphProcess {
   /** How it runs: `compiled` (node on JavaScript transpiled from src, as the Docker image runs dist/) or `tsx`. */
   readonly runtime: 'compiled' | 'tsx';
   readonly nodeEnv: string;
+  /** NODE_OPTIONS it runs with: the image's (image.ts) unless told otherwise; '' is V8's defaults. */
+  readonly nodeOptions: string;
   /** The environment its configuration resolved to (`config.environment`); checked against `nodeEnv` at start. */
   readonly environment: 'production' | 'development';
   /** Whether the child can force a collection (it is started with --expose-gc unless told otherwise). */
@@ -224,10 +227,13 @@ export async function compileSubgraph(): Promise<string> {
 
 export async function startSubgraphProcess(
   emulator: Pick<EmulatorProcess, 'url' | 'username' | 'secretKey'>,
-  options: { env?: Record<string, string>; exposeGc?: boolean; runtime?: 'compiled' | 'tsx'; nodeEnv?: string } = {},
+  options: { env?: Record<string, string>; exposeGc?: boolean; runtime?: 'compiled' | 'tsx'; nodeEnv?: string; nodeOptions?: string } = {},
 ): Promise<SubgraphProcess> {
   const runtime = options.runtime ?? 'compiled';
   const nodeEnv = options.nodeEnv ?? 'production';
+  // The flags the image gives node (its heap ceiling shapes peak RSS and CPU), not whatever this process was started
+  // with; BENCH_NODE_OPTIONS replaces them for every child of a run (BENCH_NODE_OPTIONS= : V8's defaults).
+  const nodeOptions = options.nodeOptions ?? process.env['BENCH_NODE_OPTIONS'] ?? imageNodeOptions();
   const entry = runtime === 'compiled' ? await compileSubgraph() : 'subgraph-process.ts';
   // The child authenticates its HTTP callers as production does; load.ts's client presents tokens minted with these
   // settings. Its store is in memory: a benchmark leaves nothing behind, and shares nothing with another run.
@@ -237,7 +243,7 @@ export async function startSubgraphProcess(
   const args = JSON.stringify({ url: emulator.url, username: emulator.username, secretKey: emulator.secretKey, env });
   const child = await forkChild<SubgraphRequest>(entry, [args], {
     execArgv: options.exposeGc === false ? [] : ['--expose-gc'],
-    env: { ...process.env, NODE_ENV: nodeEnv },
+    env: { ...process.env, NODE_ENV: nodeEnv, NODE_OPTIONS: nodeOptions },
   });
   // A figure labelled NODE_ENV=production must come from production's configuration, not from a child that read
   // NODE_ENV from somewhere else.
@@ -252,6 +258,7 @@ export async function startSubgraphProcess(
     pid: child.child.pid ?? -1,
     runtime,
     nodeEnv,
+    nodeOptions,
     environment: expected,
     gcAvailable: child.ready['gc'] === true,
     reset: () => child.request({ op: 'reset' }),

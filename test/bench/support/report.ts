@@ -171,14 +171,14 @@ export function gitInfo(): GitInfo {
 
 /** Environment variables that configure benchmarks, by prefix. */
 const SETTING_PREFIXES: Readonly<Record<string, readonly string[]>> = {
-  queries: ['QUERIES_'],
+  queries: ['QUERIES_', 'BENCH_NODE_OPTIONS'],
   soak: ['SOAK_', 'LOAD_'],
   fairness: ['FAIRNESS_', 'LOAD_'],
   provisioning: ['PROVISIONING_', 'LOAD_'],
   emulator: ['EMULATOR_BENCH_'],
   adapter: [],
-  throughput: ['THROUGHPUT_'],
-  'mixed-load': ['MIXED_', 'LOAD_'],
+  throughput: ['THROUGHPUT_', 'BENCH_NODE_OPTIONS'],
+  'mixed-load': ['MIXED_', 'LOAD_', 'BENCH_NODE_OPTIONS'],
 };
 const ALL_PREFIXES = [...new Set(Object.values(SETTING_PREFIXES).flat())];
 
