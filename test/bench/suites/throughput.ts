@@ -27,8 +27,7 @@
 // THROUGHPUT_RUNTIME (compiled, or tsx).
 
 import { createGraphQLClient, envInteger, median, ms, percentile, sortedCopy, table, type Exchange } from '../support/load.js';
-import { startEmulatorProcess, startSubgraphProcess, type EmulatorProcess } from '../support/measure.js';
-import { imageNodeOptions } from '../support/image.js';
+import { startEmulatorProcess, startSubgraphProcess, subgraphNodeOptions, type EmulatorProcess } from '../support/measure.js';
 import { cpuMsOf } from '../support/proc.js';
 import { record, type ReportTable } from '../support/report.js';
 
@@ -183,7 +182,7 @@ export async function run(): Promise<void> {
     for (const concurrency of settings.concurrencies) configs.push({ concurrency, latencyMs, pacing: 'production', seconds: settings.pacedSeconds });
   }
   process.stdout.write(
-    `Q1 over HTTP, closed loop; per configuration a fresh subgraph child (${settings.runtime}, NODE_ENV=production, the image's NODE_OPTIONS ${imageNodeOptions() || '(none)'}), ${settings.warmupSeconds} s warm-up, ` +
+    `Q1 over HTTP, closed loop; per configuration a fresh subgraph child (${settings.runtime}, NODE_ENV=production, NODE_OPTIONS=${subgraphNodeOptions() || '(none)'}), ${settings.warmupSeconds} s warm-up, ` +
       `${settings.rounds} windows of ${settings.seconds} s, median over windows; emulator child (demo seed, rate limit off). Node ${process.versions.node}.\n`,
   );
   const results: ConfigResult[] = [];

@@ -225,15 +225,22 @@ export async function compileSubgraph(): Promise<string> {
   return join(COMPILED_DIR, 'test', 'bench', 'support', 'subgraph-process.js');
 }
 
+/**
+ * The NODE_OPTIONS a subgraph child gets unless its caller says otherwise: the flags the image gives node (its heap
+ * ceiling shapes peak RSS and CPU), not whatever this process was started with. BENCH_NODE_OPTIONS replaces them for
+ * every child of a run (`BENCH_NODE_OPTIONS=`: V8's defaults).
+ */
+export function subgraphNodeOptions(): string {
+  return process.env['BENCH_NODE_OPTIONS'] ?? imageNodeOptions();
+}
+
 export async function startSubgraphProcess(
   emulator: Pick<EmulatorProcess, 'url' | 'username' | 'secretKey'>,
   options: { env?: Record<string, string>; exposeGc?: boolean; runtime?: 'compiled' | 'tsx'; nodeEnv?: string; nodeOptions?: string } = {},
 ): Promise<SubgraphProcess> {
   const runtime = options.runtime ?? 'compiled';
   const nodeEnv = options.nodeEnv ?? 'production';
-  // The flags the image gives node (its heap ceiling shapes peak RSS and CPU), not whatever this process was started
-  // with; BENCH_NODE_OPTIONS replaces them for every child of a run (BENCH_NODE_OPTIONS= : V8's defaults).
-  const nodeOptions = options.nodeOptions ?? process.env['BENCH_NODE_OPTIONS'] ?? imageNodeOptions();
+  const nodeOptions = options.nodeOptions ?? subgraphNodeOptions();
   const entry = runtime === 'compiled' ? await compileSubgraph() : 'subgraph-process.ts';
   // The child authenticates its HTTP callers as production does; load.ts's client presents tokens minted with these
   // settings. Its store is in memory: a benchmark leaves nothing behind, and shares nothing with another run.
